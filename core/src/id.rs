@@ -1,0 +1,182 @@
+//! Public identifiers: handoff ids (they appear in the redirect link, so URL-safe and
+//! unguessable) and admin keys, both base64url without padding.
+
+use std::fmt;
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const ADMIN_KEY_PREFIX: &str = "hok_";
+/// base64url of 16 bytes, no padding.
+const ID_LEN: usize = 22;
+/// base64url of 32 bytes, no padding.
+const ADMIN_KEY_BODY_LEN: usize = 43;
+
+/// A booking handoff's id: 128 random bits as 22 base64url chars.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HandoffId(String);
+
+impl HandoffId {
+    /// Encodes 16 (random) bytes.
+    pub fn from_bytes(bytes: &[u8; 16]) -> Self {
+        HandoffId(base64url_encode(bytes))
+    }
+
+    /// Accepts only the canonical encoding of 16 bytes, so one handoff has one spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        let canonical = s.len() == ID_LEN
+            && s.bytes().all(is_base64url)
+            // The last char carries 2 data bits and 4 zero bits: A, Q, g or w.
+            && matches!(s.as_bytes()[ID_LEN - 1], b'A' | b'Q' | b'g' | b'w');
+        canonical.then(|| HandoffId(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for HandoffId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A new admin key from 32 random bytes: "hok_" + 43 base64url chars (47 in all).
+/// The prefix makes a leaked key recognisable to secret scanners and to people.
+pub fn new_admin_key(bytes: &[u8; 32]) -> String {
+    format!("{ADMIN_KEY_PREFIX}{}", base64url_encode(bytes))
+}
+
+/// Cheap shape check before hashing a presented key.
+pub fn is_admin_key_shaped(s: &str) -> bool {
+    s.strip_prefix(ADMIN_KEY_PREFIX)
+        .is_some_and(|body| body.len() == ADMIN_KEY_BODY_LEN && body.bytes().all(is_base64url))
+}
+
+fn is_base64url(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// RFC 4648 §5 base64url, without padding.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+        // 1 byte -> 2 chars, 2 -> 3, 3 -> 4.
+        for k in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[((n >> (18 - 6 * k)) & 0x3f) as usize]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_rfc4648_vectors() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"", ""),
+            (b"f", "Zg"),
+            (b"fo", "Zm8"),
+            (b"foo", "Zm9v"),
+            (b"foob", "Zm9vYg"),
+            (b"fooba", "Zm9vYmE"),
+            (b"foobar", "Zm9vYmFy"),
+            // The two chars that differ from standard base64.
+            (&[0xfb, 0xff], "-_8"),
+            (&[0xff, 0xff, 0xff], "____"),
+            (&[0x00, 0x00, 0x00], "AAAA"),
+        ];
+        for (bytes, want) in cases {
+            assert_eq!(base64url_encode(bytes), *want, "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn handoff_ids_round_trip() {
+        let samples: [[u8; 16]; 4] = [
+            [0; 16],
+            [0xff; 16],
+            *b"0123456789abcdef",
+            [0x3e, 0xff, 0xbf, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0xfc],
+        ];
+        for bytes in samples {
+            let id = HandoffId::from_bytes(&bytes);
+            assert_eq!(id.as_str().len(), 22);
+            assert_eq!(HandoffId::parse(id.as_str()), Some(id.clone()));
+            assert_eq!(id.to_string(), id.as_str());
+        }
+        assert_eq!(
+            HandoffId::from_bytes(&[0; 16]).as_str(),
+            "AAAAAAAAAAAAAAAAAAAAAA"
+        );
+        assert_eq!(
+            HandoffId::from_bytes(&[0xff; 16]).as_str(),
+            "_____________________w"
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_handoff_ids() {
+        let cases: &[&str] = &[
+            "",
+            "AAAAAAAAAAAAAAAAAAAAA",
+            "AAAAAAAAAAAAAAAAAAAAAAA",
+            "AAAAAAAAAAAAAAAAAAAAAA=",
+            "AAAAAAAAAAAAAAAAAAAA+A",
+            "AAAAAAAAAAAAAAAAAAAA/A",
+            "AAAAAAAAAAAAAAAAAAAA A",
+            "AAAAAAAAAAAAAAAAAAAAéA",
+            // Non-canonical last chars (their low 4 bits would be dropped on decode).
+            "AAAAAAAAAAAAAAAAAAAAAB",
+            "AAAAAAAAAAAAAAAAAAAAA_",
+            "AAAAAAAAAAAAAAAAAAAAAx",
+            "../../../../etc/passwd",
+        ];
+        for s in cases {
+            assert_eq!(HandoffId::parse(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn accepts_each_canonical_last_char() {
+        for last in ['A', 'Q', 'g', 'w'] {
+            let s = format!("bcdefghij-_0123456789{last}");
+            assert_eq!(s.len(), 22);
+            assert!(HandoffId::parse(&s).is_some(), "{s}");
+        }
+    }
+
+    #[test]
+    fn admin_keys_are_prefixed_and_47_chars() {
+        let key = new_admin_key(&[7; 32]);
+        assert_eq!(key.len(), 47);
+        assert!(key.starts_with("hok_"));
+        assert!(is_admin_key_shaped(&key));
+        assert_eq!(new_admin_key(&[0; 32]), format!("hok_{}", "A".repeat(43)));
+    }
+
+    #[test]
+    fn recognises_admin_key_shapes() {
+        let body = "A".repeat(43);
+        let cases: Vec<(String, bool)> = vec![
+            (format!("hok_{body}"), true),
+            (format!("hok_{}", "_-9z".repeat(10) + "abc"), true),
+            (body.clone(), false),
+            (format!("HOK_{body}"), false),
+            (format!("hok_{}", "A".repeat(42)), false),
+            (format!("hok_{}", "A".repeat(44)), false),
+            (format!("hok_{}=", "A".repeat(42)), false),
+            (format!("hok_{}+", "A".repeat(42)), false),
+            (format!(" hok_{body}"), false),
+            (String::new(), false),
+        ];
+        for (s, want) in cases {
+            assert_eq!(is_admin_key_shaped(&s), want, "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,739 @@
+//! Booking-intent detection in what a visitor types: do they want to book, which of the
+//! business's services, and when (in their own words). Hand-written scanners, no regex.
+
+/// What a visitor's message says about booking.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Intent {
+    pub wants_booking: bool,
+    /// An entry of the business's service list, exactly as written there.
+    pub service: Option<String>,
+    /// The visitor's own words for when, e.g. "Friday afternoon".
+    pub time_text: Option<String>,
+}
+
+/// Beyond this many words a span is more chatter than time; only the time tokens are kept.
+const MAX_SPAN_WORDS: usize = 10;
+
+const BOOKING_WORDS: &[&str] = &[
+    "book",
+    "booking",
+    "bookings",
+    "appointment",
+    "appointments",
+    "appt",
+    "appts",
+    "schedule",
+    "reserve",
+    "reservation",
+    "reservations",
+    "slot",
+    "slots",
+    "availability",
+    "available",
+    "session",
+    "sessions",
+    "consultation",
+    "consultations",
+];
+const BOOKING_PHRASES: &[[&str; 2]] = &[["come", "in"], ["sign", "up"]];
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+const WEEKDAY_SHORT: &[&str] = &["tues", "weds", "thurs"];
+const DAY_PARTS: &[&str] = &["morning", "afternoon", "evening"];
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+/// Reads booking intent, a service from `services` and a time phrase from `text`.
+pub fn detect(text: &str, services: &[&str]) -> Intent {
+    let words = lower_words(text);
+    let service = best_service(&words, services);
+    let wants_booking = service.is_some() || mentions_booking(&words);
+    Intent {
+        wants_booking,
+        service,
+        time_text: time_text(text),
+    }
+}
+
+/// Lowercased runs of alphanumerics: "I'd" is ["i", "d"], "Men's Cut" is ["men", "s", "cut"].
+fn lower_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn mentions_booking(words: &[String]) -> bool {
+    words.iter().any(|w| BOOKING_WORDS.contains(&w.as_str()))
+        || words.windows(2).any(|pair| {
+            BOOKING_PHRASES
+                .iter()
+                .any(|p| pair[0] == p[0] && pair[1] == p[1])
+        })
+}
+
+/// The longest (in chars) matching service; the first listed wins a tie.
+fn best_service(words: &[String], services: &[&str]) -> Option<String> {
+    let mut best: Option<(&str, usize)> = None;
+    for service in services {
+        let len = service.trim().chars().count();
+        if best.is_some_and(|(_, best_len)| len <= best_len) {
+            continue;
+        }
+        if service_matches(words, service) {
+            best = Some((service, len));
+        }
+    }
+    best.map(|(service, _)| service.to_string())
+}
+
+fn service_matches(words: &[String], service: &str) -> bool {
+    let name = lower_words(service);
+    let Some((last, rest)) = name.split_last() else {
+        return false;
+    };
+    let phrase_found = number_forms(last).into_iter().any(|last| {
+        let mut phrase: Vec<&str> = rest.iter().map(String::as_str).collect();
+        phrase.push(&last);
+        contains_phrase(words, &phrase)
+    });
+    if phrase_found {
+        return true;
+    }
+    // "gel manicure" also matches "a manicure with gel"; short words ("a", "of") don't count.
+    let significant: Vec<&String> = name.iter().filter(|w| w.chars().count() >= 3).collect();
+    name.len() > 1
+        && !significant.is_empty()
+        && significant
+            .iter()
+            .all(|w| number_forms(w).iter().any(|form| words.contains(form)))
+}
+
+/// The word itself and its naive plural/singular: trailing "s" or "es" added or removed.
+fn number_forms(word: &str) -> Vec<String> {
+    let mut forms = vec![word.to_string(), format!("{word}s"), format!("{word}es")];
+    for suffix in ["es", "s"] {
+        if let Some(stem) = word.strip_suffix(suffix) {
+            if !stem.is_empty() {
+                forms.push(stem.to_string());
+            }
+        }
+    }
+    forms
+}
+
+fn contains_phrase(words: &[String], phrase: &[&str]) -> bool {
+    !phrase.is_empty()
+        && words
+            .windows(phrase.len())
+            .any(|window| window.iter().zip(phrase).all(|(w, p)| w == p))
+}
+
+/// A piece of the text between separators, with its byte range in the original.
+struct Token {
+    start: usize,
+    end: usize,
+    lower: String,
+}
+
+/// Splits on whitespace and punctuation that never sits inside a time or date, then trims
+/// each piece to its alphanumeric core ("3pm?" -> "3pm", "(Friday," -> "Friday").
+fn time_tokens(text: &str) -> Vec<Token> {
+    const PUNCTUATION: &[char] = &[
+        ',', ';', '!', '?', '(', ')', '[', ']', '{', '}', '"', '<', '>', '-', '–', '—', '…',
+    ];
+    let is_separator = |c: char| c.is_whitespace() || PUNCTUATION.contains(&c);
+    let mut tokens = Vec::new();
+    let mut piece_start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (piece_start, is_separator(c)) {
+            (None, false) => piece_start = Some(i),
+            (Some(start), true) => {
+                piece_start = None;
+                let piece = &text[start..i];
+                let not_alphanumeric = |c: char| !c.is_alphanumeric();
+                let core = piece.trim_matches(not_alphanumeric);
+                if core.is_empty() {
+                    continue;
+                }
+                let offset = piece.len() - piece.trim_start_matches(not_alphanumeric).len();
+                tokens.push(Token {
+                    start: start + offset,
+                    end: start + offset + core.len(),
+                    lower: core.to_lowercase(),
+                });
+            }
+            _ => {}
+        }
+    }
+    tokens
+}
+
+fn is_weekday(w: &str) -> bool {
+    WEEKDAYS.contains(&w)
+        || WEEKDAY_SHORT.contains(&w)
+        || w.strip_suffix('s')
+            .is_some_and(|day| WEEKDAYS.contains(&day))
+}
+
+fn is_day_part(w: &str) -> bool {
+    DAY_PARTS.contains(&w) || w.strip_suffix('s').is_some_and(|p| DAY_PARTS.contains(&p))
+}
+
+fn is_time_word(w: &str) -> bool {
+    is_weekday(w)
+        || is_day_part(w)
+        || matches!(
+            w,
+            "today" | "tonight" | "tomorrow" | "weekend" | "weekends" | "noon" | "midday"
+        )
+}
+
+fn is_month(w: &str) -> bool {
+    MONTHS.contains(&w)
+}
+
+/// 1 or 2 ASCII digits.
+fn small_number(w: &str) -> Option<u32> {
+    if (1..=2).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit()) {
+        w.parse().ok()
+    } else {
+        None
+    }
+}
+
+fn is_hour(w: &str) -> bool {
+    small_number(w).is_some_and(|h| (1..=12).contains(&h))
+}
+
+fn is_am_pm(w: &str) -> bool {
+    matches!(w, "am" | "pm" | "a.m" | "p.m")
+}
+
+/// "3pm", "10:30", "10:30am": a clock needs two minute digits after a colon, or an am/pm.
+fn is_clock(w: &str) -> bool {
+    let digits_end = w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len());
+    let (hour, rest) = w.split_at(digits_end);
+    let Some(hour) = small_number(hour) else {
+        return false;
+    };
+    let twelve_hour = (1..=12).contains(&hour);
+    let Some(after_colon) = rest.strip_prefix(':') else {
+        return twelve_hour && is_am_pm(rest);
+    };
+    let minutes = after_colon
+        .get(..2)
+        .filter(|m| m.bytes().all(|b| b.is_ascii_digit()));
+    let Some(minutes) = minutes.and_then(|m| m.parse::<u32>().ok()) else {
+        return false;
+    };
+    match &after_colon[2..] {
+        _ if minutes >= 60 => false,
+        "" => hour <= 23,
+        suffix => twelve_hour && is_am_pm(suffix),
+    }
+}
+
+fn is_day_of_month(w: &str) -> bool {
+    let digits_end = w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len());
+    let (day, suffix) = w.split_at(digits_end);
+    small_number(day).is_some_and(|d| (1..=31).contains(&d))
+        && matches!(suffix, "" | "st" | "nd" | "rd" | "th")
+}
+
+fn is_ordinal(w: &str) -> bool {
+    is_day_of_month(w) && w.ends_with(|c: char| c.is_ascii_alphabetic())
+}
+
+fn is_year(w: &str) -> bool {
+    w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// "12/3", "12/03/26", "12/03/2026".
+fn is_numeric_date(w: &str) -> bool {
+    let parts: Vec<&str> = w.split('/').collect();
+    let month_day_ok = |m: &str, d: &str| {
+        small_number(m).is_some_and(|m| (1..=12).contains(&m))
+            && small_number(d).is_some_and(|d| (1..=31).contains(&d))
+    };
+    match parts.as_slice() {
+        [m, d] => month_day_ok(m, d),
+        [m, d, y] => {
+            month_day_ok(m, d)
+                && (y.len() == 2 || y.len() == 4)
+                && y.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
+    }
+}
+
+/// How many tokens from `i` form one recognised time expression, if any.
+fn time_expression_len(tokens: &[Token], i: usize) -> Option<usize> {
+    let word = |k: usize| tokens.get(i + k).map(|t| t.lower.as_str());
+    let w0 = word(0)?;
+    let w1 = word(1);
+    let w2 = word(2);
+    let am_pm_follows = |k: usize| word(k).is_some_and(is_am_pm);
+    // "next Friday", "this week", "this weekend", "this afternoon"
+    if matches!(w0, "next" | "this")
+        && w1.is_some_and(|w| is_weekday(w) || is_day_part(w) || matches!(w, "week" | "weekend"))
+    {
+        return Some(2);
+    }
+    // "at 5", "at 5 pm", "at 10:30"
+    if w0 == "at" {
+        if let Some(w) = w1 {
+            if is_clock(w) {
+                return Some(2);
+            }
+            if is_hour(w) {
+                return Some(if am_pm_follows(2) { 3 } else { 2 });
+            }
+        }
+    }
+    // "3 pm", "10:30 am"
+    if (is_hour(w0) || (is_clock(w0) && w0.contains(':'))) && am_pm_follows(1) {
+        return Some(2);
+    }
+    if is_clock(w0) || is_numeric_date(w0) || is_time_word(w0) {
+        return Some(1);
+    }
+    // "Dec 3", "December 3rd", "Dec 3 2026"
+    if is_month(w0) && w1.is_some_and(is_day_of_month) {
+        return Some(if w2.is_some_and(is_year) { 3 } else { 2 });
+    }
+    // "the 3rd"
+    if w0 == "the" && w1.is_some_and(is_ordinal) {
+        return Some(2);
+    }
+    None
+}
+
+fn time_text(text: &str) -> Option<String> {
+    let tokens = time_tokens(text);
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match time_expression_len(&tokens, i) {
+            Some(len) => {
+                let last = &tokens[i + len - 1];
+                let mut end = last.end;
+                // Keep the final dot of "a.m." / "p.m.": it is part of the word, not punctuation.
+                if matches!(last.lower.as_str(), "a.m" | "p.m") && text[end..].starts_with('.') {
+                    end += 1;
+                }
+                found.push((tokens[i].start, end));
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    let (first, last) = (found.first()?, found.last()?);
+    let span = &text[first.0..last.1];
+    if span.split_whitespace().count() <= MAX_SPAN_WORDS {
+        return Some(span.to_string());
+    }
+    let joined: Vec<&str> = found
+        .iter()
+        .flat_map(|&(start, end)| text[start..end].split_whitespace())
+        .collect();
+    Some(joined.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERVICES: &[&str] = &[
+        "Massage",
+        "Deep Tissue Massage",
+        "Facial",
+        "Haircut",
+        "Men's Cut",
+        "Gel Manicure",
+        "Consultation",
+        "Teeth Whitening",
+        "Oil Change",
+        "Brows",
+    ];
+
+    fn intent(wants: bool, service: Option<&str>, time: Option<&str>) -> Intent {
+        Intent {
+            wants_booking: wants,
+            service: service.map(str::to_string),
+            time_text: time.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn detects_intent_in_realistic_phrases() {
+        let cases: &[(&str, Intent)] = &[
+            (
+                "can I book a massage Friday?",
+                intent(true, Some("Massage"), Some("Friday")),
+            ),
+            (
+                "can I book a massage Friday afternoon?",
+                intent(true, Some("Massage"), Some("Friday afternoon")),
+            ),
+            (
+                "I'd like a facial tomorrow afternoon",
+                intent(true, Some("Facial"), Some("tomorrow afternoon")),
+            ),
+            (
+                "do you have availability next week for a haircut",
+                intent(true, Some("Haircut"), Some("next week")),
+            ),
+            ("hi", intent(false, None, None)),
+            (
+                "tomorrow at 3pm please",
+                intent(false, None, Some("tomorrow at 3pm")),
+            ),
+            (
+                "Do you have any appointments on Saturday morning?",
+                intent(true, None, Some("Saturday morning")),
+            ),
+            (
+                "I need a deep tissue massage next Tuesday at 10:30am",
+                intent(
+                    true,
+                    Some("Deep Tissue Massage"),
+                    Some("next Tuesday at 10:30am"),
+                ),
+            ),
+            (
+                "Can I schedule an oil change for 12/3?",
+                intent(true, Some("Oil Change"), Some("12/3")),
+            ),
+            (
+                "Is there a slot on Dec 3rd around 2 pm?",
+                intent(true, None, Some("Dec 3rd around 2 pm")),
+            ),
+            ("what are your prices?", intent(false, None, None)),
+            (
+                "I'd like to come in this weekend",
+                intent(true, None, Some("this weekend")),
+            ),
+            (
+                "Can I sign up for a consultation on the 3rd?",
+                intent(true, Some("Consultation"), Some("the 3rd")),
+            ),
+            (
+                "teeth whitening tonight or tomorrow evening",
+                intent(
+                    true,
+                    Some("Teeth Whitening"),
+                    Some("tonight or tomorrow evening"),
+                ),
+            ),
+            (
+                "Book me in for 2 massages at 5",
+                intent(true, Some("Massage"), Some("at 5")),
+            ),
+            ("Are you open on Thurs?", intent(false, None, Some("Thurs"))),
+            (
+                "RESERVE A SPOT FOR TONIGHT!!",
+                intent(true, None, Some("TONIGHT")),
+            ),
+            (
+                "Could I get a gel manicure around noon, or maybe in the evening?",
+                intent(
+                    true,
+                    Some("Gel Manicure"),
+                    Some("noon, or maybe in the evening"),
+                ),
+            ),
+            ("Where are you located?", intent(false, None, None)),
+            (
+                "I'd like a men's cut on 12/03/2026 at 10:30",
+                intent(true, Some("Men's Cut"), Some("12/03/2026 at 10:30")),
+            ),
+            (
+                "Can I book for December 3rd?",
+                intent(true, None, Some("December 3rd")),
+            ),
+            (
+                "Any availability Weds midday?",
+                intent(true, None, Some("Weds midday")),
+            ),
+            (
+                "Booking for 3 pm today",
+                intent(true, None, Some("3 pm today")),
+            ),
+            ("May I ask a question?", intent(false, None, None)),
+            (
+                "is 10 a.m. ok for my brow appointment?",
+                intent(true, Some("Brows"), Some("10 a.m.")),
+            ),
+            (
+                "manicure with gel please",
+                intent(true, Some("Gel Manicure"), None),
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&detect(text, SERVICES), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn recognises_booking_keywords_as_whole_words() {
+        let cases: &[(&str, bool)] = &[
+            ("book", true),
+            ("BOOKING please", true),
+            ("need an appt", true),
+            ("can I schedule?", true),
+            ("reserve", true),
+            ("a reservation", true),
+            ("any slots?", true),
+            ("availability", true),
+            ("are you available", true),
+            ("one session", true),
+            ("free consultation", true),
+            ("can I come in", true),
+            ("Come  in?", true),
+            ("sign up", true),
+            ("facebook page", false),
+            ("bookkeeping", false),
+            ("slothful", false),
+            ("income", false),
+            ("come inside", false),
+            ("sign-up", true),
+            ("", false),
+        ];
+        for (text, want) in cases {
+            assert_eq!(detect(text, &[]).wants_booking, *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn matches_services_by_whole_words_and_number() {
+        let cases: &[(&str, &[&str], Option<&str>)] = &[
+            ("a massage", &["Massage"], Some("Massage")),
+            ("two massages", &["Massage"], Some("Massage")),
+            ("eyebrow wax", &["Eyebrow Waxes"], Some("Eyebrow Waxes")),
+            ("just the brow", &["Brows"], Some("Brows")),
+            ("a haircut", &["Hair"], None),
+            (
+                "massages and facials",
+                &["Facial", "Massage"],
+                Some("Massage"),
+            ),
+            ("a facial", &["  facial  "], Some("  facial  ")),
+            ("a facial", &[""], None),
+            ("nothing", &[], None),
+            (
+                "deep tissue massage",
+                &["Massage", "Deep Tissue Massage"],
+                Some("Deep Tissue Massage"),
+            ),
+            (
+                "tissue deep massage",
+                &["Deep Tissue Massage"],
+                Some("Deep Tissue Massage"),
+            ),
+            ("a deep massage", &["Deep Tissue Massage"], None),
+            ("HOT STONE", &["Hot Stone Massage"], None),
+            (
+                "hot stone massage",
+                &["Hot Stone Massage"],
+                Some("Hot Stone Massage"),
+            ),
+            ("cut", &["Men's Cut"], None),
+            ("a mens cut", &["Men's Cut"], Some("Men's Cut")),
+            ("a men's cut", &["Men's Cut"], Some("Men's Cut")),
+            ("Café au lait", &["café"], Some("café")),
+        ];
+        for (text, services, want) in cases {
+            let got = detect(text, services);
+            assert_eq!(got.service.as_deref(), *want, "{text:?} in {services:?}");
+            if want.is_some() {
+                assert!(got.wants_booking, "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn longest_service_wins_and_ties_go_to_the_first() {
+        assert_eq!(
+            detect("massage", &["Massage", "massage"])
+                .service
+                .as_deref(),
+            Some("Massage")
+        );
+        assert_eq!(
+            detect("facial and massage", &["Facial", "Massage"])
+                .service
+                .as_deref(),
+            Some("Massage")
+        );
+    }
+
+    #[test]
+    fn recognises_each_kind_of_time_expression() {
+        let cases: &[(&str, &str)] = &[
+            ("monday", "monday"),
+            ("Tuesday", "Tuesday"),
+            ("wednesday", "wednesday"),
+            ("thursday", "thursday"),
+            ("Friday", "Friday"),
+            ("saturday", "saturday"),
+            ("SUNDAY", "SUNDAY"),
+            ("tues", "tues"),
+            ("weds", "weds"),
+            ("thurs", "thurs"),
+            ("on Saturdays", "Saturdays"),
+            ("today", "today"),
+            ("tonight", "tonight"),
+            ("tomorrow", "tomorrow"),
+            ("the weekend", "weekend"),
+            ("this week", "this week"),
+            ("next week", "next week"),
+            ("next Friday", "next Friday"),
+            ("in the morning", "morning"),
+            ("afternoon", "afternoon"),
+            ("evening", "evening"),
+            ("noon", "noon"),
+            ("midday", "midday"),
+            ("3pm", "3pm"),
+            ("3 pm", "3 pm"),
+            ("3PM", "3PM"),
+            ("10:30", "10:30"),
+            ("10:30am", "10:30am"),
+            ("10:30 pm", "10:30 pm"),
+            ("17:45", "17:45"),
+            ("at 5", "at 5"),
+            ("at 5 pm", "at 5 pm"),
+            ("12/3", "12/3"),
+            ("12/03/2026", "12/03/2026"),
+            ("1/5/26", "1/5/26"),
+            ("Dec 3", "Dec 3"),
+            ("December 3rd", "December 3rd"),
+            ("dec 3 2026", "dec 3 2026"),
+            ("on the 3rd", "the 3rd"),
+            ("the 21st", "the 21st"),
+            ("Friday, 3pm.", "Friday, 3pm"),
+            ("friday - saturday", "friday - saturday"),
+            ("3-5pm", "5pm"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(time_text(text).as_deref(), Some(*want), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ignores_numbers_and_words_that_are_not_times() {
+        let cases: &[&str] = &[
+            "hi",
+            "2 people",
+            "13pm",
+            "25:00",
+            "10:75",
+            "10:3",
+            "at 13",
+            "at home",
+            "13/3",
+            "12/32",
+            "1/2/3",
+            "May I",
+            "March on",
+            "Dec 32",
+            "the 32nd",
+            "the third",
+            "3rd visit",
+            "week",
+            "sun",
+            "sat down",
+            "",
+            "?!.,",
+        ];
+        for text in cases {
+            assert_eq!(time_text(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn keeps_the_users_words_between_time_tokens() {
+        assert_eq!(
+            time_text("Friday or maybe Saturday works").as_deref(),
+            Some("Friday or maybe Saturday")
+        );
+        assert_eq!(
+            time_text("sometime (tomorrow) after 3pm!!!").as_deref(),
+            Some("tomorrow) after 3pm")
+        );
+    }
+
+    #[test]
+    fn joins_only_the_time_tokens_when_the_span_is_long() {
+        let text =
+            "Monday works but honestly I am so busy this month that maybe something on Friday";
+        assert_eq!(time_text(text).as_deref(), Some("Monday Friday"));
+        let text = "next  Friday works but honestly I am so busy lately so maybe at 5 pm";
+        assert_eq!(time_text(text).as_deref(), Some("next Friday at 5 pm"));
+    }
+
+    #[test]
+    fn exactly_ten_words_still_keep_the_span() {
+        let text = "Monday a b c d e f g h Friday";
+        assert_eq!(time_text(text).as_deref(), Some(text));
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for text in [
+            "\u{0}",
+            "é:",
+            "10:",
+            "10:é",
+            ":30",
+            "1:30é",
+            "a.m.",
+            "🙂 friday 🙂",
+            "at",
+            "the",
+            "next",
+            "Dec",
+            "12/",
+            "/",
+            "ǅ",
+            "İstanbul tomorrow",
+        ] {
+            let _ = detect(text, &["", "é", "ǅ"]);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! Handoff's domain rules, shared by the worker and the widget.
+//!
+//! Nothing here touches the network, the DOM or D1: every decision the product makes
+//! (what a valid lead is, what gets redacted, which status may follow which, where a
+//! visitor is redirected, which signature is genuine) lives here and is tested natively.
+//! The `server` feature adds what only the worker needs (URLs, settings, crypto).
+#![forbid(unsafe_code)]
+
+pub mod copy;
+pub mod id;
+pub mod intent;
+pub mod lead;
+pub mod provider;
+pub mod status;
+pub mod text;
+pub mod time;
+pub mod useragent;
+
+#[cfg(feature = "server")]
+pub mod crypto;
+#[cfg(feature = "server")]
+pub mod redirect;
+#[cfg(feature = "server")]
+pub mod settings;

@@ -1,0 +1,446 @@
+//! Where `/r/ID` sends a visitor: the client's configured booking URL plus our UTM
+//! parameters, the `tca_ref` that lets a completion find its handoff, and the provider's
+//! own prefill parameters. The target always comes from settings, never from the request.
+
+use crate::provider::Provider;
+use url::Url;
+
+pub const DEFAULT_UTM_SOURCE: &str = "treasurecoastai";
+pub const UTM_MEDIUM: &str = "booking_widget";
+
+/// What the visitor already told us, passed on so they don't type it twice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Prefill<'a> {
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub notes: Option<&'a str>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RedirectParams<'a> {
+    pub provider: Provider,
+    pub utm_source: Option<&'a str>,
+    pub utm_campaign: Option<&'a str>,
+    /// The handoff id; None for the direct link shown when capture failed.
+    pub tca_ref: Option<&'a str>,
+    /// None when the client turned prefill off.
+    pub prefill: Option<Prefill<'a>>,
+}
+
+/// The base URL with our parameters appended. Scheme, host, port, path, fragment and the
+/// base's own query pairs are kept byte for byte, except pairs whose key we set (removed,
+/// so a stale `utm_source` or `tca_ref` in the configured URL can never win).
+pub fn build_redirect_url(base: &Url, p: &RedirectParams) -> Url {
+    let ours = our_params(p);
+    let mut pairs: Vec<String> = base
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .filter(|pair| {
+            let key = url::form_urlencoded::parse(pair.as_bytes())
+                .next()
+                .map(|(key, _)| key.into_owned())
+                .unwrap_or_default();
+            !ours.iter().any(|(ours, _)| *ours == key)
+        })
+        .map(str::to_string)
+        .collect();
+    pairs.extend(
+        ours.iter()
+            .map(|(key, value)| format!("{}={}", encode(key, b"[]"), encode(value, b""))),
+    );
+    let mut url = base.clone();
+    url.set_query(Some(&pairs.join("&")));
+    url
+}
+
+/// Our parameters in the documented order; empty values are left out.
+fn our_params<'a>(p: &RedirectParams<'a>) -> Vec<(&'static str, &'a str)> {
+    let mut params = vec![
+        (
+            "utm_source",
+            non_empty(p.utm_source).unwrap_or(DEFAULT_UTM_SOURCE),
+        ),
+        ("utm_medium", UTM_MEDIUM),
+    ];
+    if let Some(campaign) = non_empty(p.utm_campaign) {
+        params.push(("utm_campaign", campaign));
+    }
+    if let Some(tca_ref) = non_empty(p.tca_ref) {
+        params.push(("tca_ref", tca_ref));
+        // How the reference comes back in each provider's webhook (see DESIGN.md).
+        match p.provider {
+            Provider::Calendly => params.push(("utm_content", tca_ref)),
+            Provider::CalCom => params.push(("metadata[tca_ref]", tca_ref)),
+            _ => {}
+        }
+    }
+    let Some(prefill) = p.prefill else {
+        return params;
+    };
+    let name = non_empty(Some(prefill.name));
+    let mut push = |key: &'static str, value: Option<&'a str>| {
+        if let Some(value) = non_empty(value) {
+            params.push((key, value));
+        }
+    };
+    match p.provider {
+        Provider::Calendly => {
+            push("name", name);
+            push("email", prefill.email);
+        }
+        Provider::CalCom => {
+            push("name", name);
+            push("email", prefill.email);
+            push("notes", prefill.notes);
+        }
+        Provider::Acuity => {
+            let (first, last) = match name {
+                Some(name) => match name.split_once(char::is_whitespace) {
+                    Some((first, last)) => (Some(first), Some(last)),
+                    None => (Some(name), None),
+                },
+                None => (None, None),
+            };
+            push("firstName", first);
+            push("lastName", last);
+            push("email", prefill.email);
+            push("phone", prefill.phone);
+        }
+        // No documented prefill parameters.
+        _ => {}
+    }
+    params
+}
+
+fn non_empty(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Percent-encodes all but RFC 3986 unreserved chars (and `keep`): spaces become `%20`,
+/// which every provider's query parser decodes, unlike `+`.
+fn encode(s: &str, keep: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
+        {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REF: &str = "AAECAwQFBgcICQoLDA0ODw";
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    fn params(provider: Provider) -> RedirectParams<'static> {
+        RedirectParams {
+            provider,
+            utm_source: None,
+            utm_campaign: None,
+            tca_ref: Some(REF),
+            prefill: Some(Prefill {
+                name: "Mary Jane Watson",
+                email: Some("mj@example.com"),
+                phone: Some("(772) 555-1234"),
+                notes: Some("first visit"),
+            }),
+        }
+    }
+
+    fn query(u: &Url) -> &str {
+        u.query().unwrap_or_default()
+    }
+
+    #[test]
+    fn adds_each_providers_params() {
+        let utm = "utm_source=treasurecoastai&utm_medium=booking_widget";
+        let cases: Vec<(Provider, &str, String)> = vec![
+            (
+                Provider::Calendly,
+                "https://calendly.com/sunrise/60min",
+                format!("{utm}&tca_ref={REF}&utm_content={REF}&name=Mary%20Jane%20Watson&email=mj%40example.com"),
+            ),
+            (
+                Provider::CalCom,
+                "https://cal.com/sunrise/facial",
+                format!("{utm}&tca_ref={REF}&metadata[tca_ref]={REF}&name=Mary%20Jane%20Watson&email=mj%40example.com&notes=first%20visit"),
+            ),
+            (
+                Provider::Acuity,
+                "https://sunrise.as.me/schedule.php",
+                format!("{utm}&tca_ref={REF}&firstName=Mary&lastName=Jane%20Watson&email=mj%40example.com&phone=%28772%29%20555-1234"),
+            ),
+            (
+                Provider::Square,
+                "https://sunrise.square.site/",
+                format!("{utm}&tca_ref={REF}"),
+            ),
+            (
+                Provider::Mindbody,
+                "https://clients.mindbodyonline.com/",
+                format!("{utm}&tca_ref={REF}"),
+            ),
+            (
+                Provider::Vagaro,
+                "https://www.vagaro.com/sunrise",
+                format!("{utm}&tca_ref={REF}"),
+            ),
+            (
+                Provider::Fresha,
+                "https://www.fresha.com/a/sunrise",
+                format!("{utm}&tca_ref={REF}"),
+            ),
+            (
+                Provider::Setmore,
+                "https://sunrise.setmore.com/",
+                format!("{utm}&tca_ref={REF}"),
+            ),
+            (
+                Provider::SimplyBook,
+                "https://sunrise.simplybook.me/v2/",
+                format!("{utm}&tca_ref={REF}"),
+            ),
+            (
+                Provider::Generic,
+                "https://shop.example/book",
+                format!("{utm}&tca_ref={REF}"),
+            ),
+        ];
+        for (provider, base, want) in cases {
+            let built = build_redirect_url(&url(base), &params(provider));
+            assert_eq!(query(&built), want, "{provider:?}");
+            assert_eq!(built.path(), url(base).path(), "{provider:?}");
+        }
+    }
+
+    #[test]
+    fn keeps_base_url_fragment_and_own_params() {
+        let base = url("https://x.example:8443/book/now?staff=3&flag&q=a%20b+c#calendar");
+        let built = build_redirect_url(&base, &params(Provider::Generic));
+        assert_eq!(
+            built.as_str(),
+            format!(
+                "https://x.example:8443/book/now?staff=3&flag&q=a%20b+c\
+                 &utm_source=treasurecoastai&utm_medium=booking_widget&tca_ref={REF}#calendar"
+            )
+        );
+    }
+
+    #[test]
+    fn replaces_duplicate_keys_instead_of_appending() {
+        let base = url(
+            "https://calendly.com/x?utm_source=old&tca_ref=stale&keep=1&utm_medium=x\
+             &utm_content=old&name=Someone&utm_source=older&email=a%40b.c",
+        );
+        let built = build_redirect_url(&base, &params(Provider::Calendly));
+        let pairs: Vec<(String, String)> = built.query_pairs().into_owned().collect();
+        let count = |key: &str| pairs.iter().filter(|(k, _)| k == key).count();
+        for key in [
+            "utm_source",
+            "utm_medium",
+            "tca_ref",
+            "utm_content",
+            "name",
+            "email",
+        ] {
+            assert_eq!(count(key), 1, "{key}");
+        }
+        let value = |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(value("keep"), Some("1"));
+        assert_eq!(value("tca_ref"), Some(REF));
+        assert_eq!(value("utm_source"), Some("treasurecoastai"));
+        assert_eq!(value("name"), Some("Mary Jane Watson"));
+        assert_eq!(pairs[0], ("keep".into(), "1".into()));
+    }
+
+    #[test]
+    fn replaces_an_encoded_duplicate_key() {
+        let base = url("https://cal.com/x?metadata%5Btca_ref%5D=stale&utm%5Fsource=old");
+        let built = build_redirect_url(&base, &params(Provider::CalCom));
+        let pairs: Vec<(String, String)> = built.query_pairs().into_owned().collect();
+        let refs: Vec<&str> = pairs
+            .iter()
+            .filter(|(k, _)| k == "metadata[tca_ref]")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(refs, [REF]);
+        assert_eq!(pairs.iter().filter(|(k, _)| k == "utm_source").count(), 1);
+    }
+
+    #[test]
+    fn keeps_a_base_utm_campaign_when_we_set_none() {
+        let base = url("https://x.example/?utm_campaign=spring");
+        let built = build_redirect_url(&base, &params(Provider::Generic));
+        assert!(query(&built).starts_with("utm_campaign=spring&utm_source=treasurecoastai"));
+    }
+
+    #[test]
+    fn uses_utm_defaults_and_omits_empty_values() {
+        let cases: &[(Option<&str>, Option<&str>, &str)] = &[
+            (
+                None,
+                None,
+                "utm_source=treasurecoastai&utm_medium=booking_widget",
+            ),
+            (
+                Some(""),
+                Some(""),
+                "utm_source=treasurecoastai&utm_medium=booking_widget",
+            ),
+            (
+                Some("  "),
+                Some(" "),
+                "utm_source=treasurecoastai&utm_medium=booking_widget",
+            ),
+            (
+                Some("spa_site"),
+                Some("fall-2026"),
+                "utm_source=spa_site&utm_medium=booking_widget&utm_campaign=fall-2026",
+            ),
+        ];
+        for (source, campaign, want) in cases {
+            let p = RedirectParams {
+                provider: Provider::Calendly,
+                utm_source: *source,
+                utm_campaign: *campaign,
+                tca_ref: None,
+                prefill: None,
+            };
+            let built = build_redirect_url(&url("https://calendly.com/x"), &p);
+            assert_eq!(query(&built), *want, "{source:?} {campaign:?}");
+        }
+    }
+
+    #[test]
+    fn omits_tca_ref_for_the_direct_link() {
+        let mut p = params(Provider::CalCom);
+        p.tca_ref = None;
+        p.prefill = None;
+        let built = build_redirect_url(&url("https://cal.com/x"), &p);
+        assert_eq!(
+            query(&built),
+            "utm_source=treasurecoastai&utm_medium=booking_widget"
+        );
+        p.tca_ref = Some("");
+        let built = build_redirect_url(&url("https://cal.com/x"), &p);
+        assert!(!query(&built).contains("tca_ref"));
+    }
+
+    #[test]
+    fn prefills_nothing_when_prefill_is_off() {
+        for provider in [Provider::Calendly, Provider::CalCom, Provider::Acuity] {
+            let mut p = params(provider);
+            p.prefill = None;
+            let built = build_redirect_url(&url("https://x.example/"), &p);
+            for key in ["name=", "email=", "notes=", "firstName=", "phone="] {
+                assert!(!query(&built).contains(key), "{provider:?} {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn omits_empty_prefill_values() {
+        let p = RedirectParams {
+            provider: Provider::Acuity,
+            utm_source: None,
+            utm_campaign: None,
+            tca_ref: None,
+            prefill: Some(Prefill {
+                name: "Cher",
+                email: Some(" "),
+                phone: None,
+                notes: None,
+            }),
+        };
+        let built = build_redirect_url(&url("https://x.as.me/"), &p);
+        assert_eq!(
+            query(&built),
+            "utm_source=treasurecoastai&utm_medium=booking_widget&firstName=Cher"
+        );
+        let p = RedirectParams {
+            prefill: Some(Prefill::default()),
+            ..p
+        };
+        let built = build_redirect_url(&url("https://x.as.me/"), &p);
+        assert_eq!(
+            query(&built),
+            "utm_source=treasurecoastai&utm_medium=booking_widget"
+        );
+    }
+
+    #[test]
+    fn percent_encodes_names_with_spaces_ampersands_hashes_and_unicode() {
+        let cases: &[(&str, &str)] = &[
+            ("Ann Lee", "Ann%20Lee"),
+            ("Ann & Bob", "Ann%20%26%20Bob"),
+            ("Suite #1", "Suite%20%231"),
+            ("José Núñez", "Jos%C3%A9%20N%C3%BA%C3%B1ez"),
+            ("a=b+c?d/e", "a%3Db%2Bc%3Fd%2Fe"),
+            ("李小龙", "%E6%9D%8E%E5%B0%8F%E9%BE%99"),
+        ];
+        for (name, encoded) in cases {
+            let p = RedirectParams {
+                provider: Provider::Calendly,
+                utm_source: None,
+                utm_campaign: None,
+                tca_ref: None,
+                prefill: Some(Prefill {
+                    name,
+                    ..Prefill::default()
+                }),
+            };
+            let built = build_redirect_url(&url("https://calendly.com/x#frag"), &p);
+            assert!(
+                query(&built).ends_with(&format!("&name={encoded}")),
+                "{}",
+                built
+            );
+            assert_eq!(built.fragment(), Some("frag"));
+            let decoded = built
+                .query_pairs()
+                .find(|(k, _)| k == "name")
+                .map(|(_, v)| v.into_owned());
+            assert_eq!(decoded.as_deref(), Some(*name));
+        }
+    }
+
+    #[test]
+    fn never_changes_scheme_host_port_or_path() {
+        let bases = [
+            "https://calendly.com/a/b",
+            "http://localhost:8787/book",
+            "https://[2001:db8::1]:8443/x?y=1#z",
+            "https://xn--bcher-kva.example/",
+        ];
+        for base in bases {
+            let base = url(base);
+            let built = build_redirect_url(&base, &params(Provider::Acuity));
+            assert_eq!(built.scheme(), base.scheme());
+            assert_eq!(built.host_str(), base.host_str());
+            assert_eq!(built.port(), base.port());
+            assert_eq!(built.path(), base.path());
+            assert_eq!(built.fragment(), base.fragment());
+            assert_eq!(Url::parse(built.as_str()).unwrap(), built);
+        }
+    }
+}

@@ -1,0 +1,964 @@
+//! A client's booking settings and their validation (used by the settings API and the
+//! dashboard's settings page alike), plus the booking-URL, origin and slug rules.
+
+use crate::provider::Provider;
+use crate::text::{char_len, strip_controls};
+use url::Url;
+
+/// `internal` is request-only: the lead is captured and the business follows up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum BookingMode {
+    Internal,
+    /// The default: this product has no booking engine of its own.
+    #[default]
+    External,
+}
+
+impl BookingMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingMode::Internal => "internal",
+            BookingMode::External => "external",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [BookingMode::Internal, BookingMode::External]
+            .into_iter()
+            .find(|mode| mode.as_str() == s)
+    }
+}
+
+/// How the provider's page is shown; iframe only where the provider allows framing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum EmbedMode {
+    #[default]
+    Redirect,
+    Iframe,
+}
+
+impl EmbedMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmbedMode::Redirect => "redirect",
+            EmbedMode::Iframe => "iframe",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [EmbedMode::Redirect, EmbedMode::Iframe]
+            .into_iter()
+            .find(|mode| mode.as_str() == s)
+    }
+}
+
+/// A settings (or client) field an error can point at, named as in the JSON API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SettingsField {
+    BookingMode,
+    ExternalBookingProviderName,
+    ExternalBookingUrl,
+    ExternalBookingEmbedMode,
+    ExternalBookingDisclaimer,
+    ExternalBookingUtmSource,
+    ExternalBookingUtmCampaign,
+    ExternalBookingWebhookProvider,
+    ExternalBookingCompletionEventName,
+    Services,
+    AllowedOrigins,
+    ContactEmail,
+    ContactPhone,
+    BusinessName,
+    Slug,
+}
+
+impl SettingsField {
+    pub const ALL: [SettingsField; 15] = [
+        SettingsField::BookingMode,
+        SettingsField::ExternalBookingProviderName,
+        SettingsField::ExternalBookingUrl,
+        SettingsField::ExternalBookingEmbedMode,
+        SettingsField::ExternalBookingDisclaimer,
+        SettingsField::ExternalBookingUtmSource,
+        SettingsField::ExternalBookingUtmCampaign,
+        SettingsField::ExternalBookingWebhookProvider,
+        SettingsField::ExternalBookingCompletionEventName,
+        SettingsField::Services,
+        SettingsField::AllowedOrigins,
+        SettingsField::ContactEmail,
+        SettingsField::ContactPhone,
+        SettingsField::BusinessName,
+        SettingsField::Slug,
+    ];
+
+    pub fn json_name(self) -> &'static str {
+        match self {
+            SettingsField::BookingMode => "bookingMode",
+            SettingsField::ExternalBookingProviderName => "externalBookingProviderName",
+            SettingsField::ExternalBookingUrl => "externalBookingUrl",
+            SettingsField::ExternalBookingEmbedMode => "externalBookingEmbedMode",
+            SettingsField::ExternalBookingDisclaimer => "externalBookingDisclaimer",
+            SettingsField::ExternalBookingUtmSource => "externalBookingUtmSource",
+            SettingsField::ExternalBookingUtmCampaign => "externalBookingUtmCampaign",
+            SettingsField::ExternalBookingWebhookProvider => "externalBookingWebhookProvider",
+            SettingsField::ExternalBookingCompletionEventName => {
+                "externalBookingCompletionEventName"
+            }
+            SettingsField::Services => "services",
+            SettingsField::AllowedOrigins => "allowedOrigins",
+            SettingsField::ContactEmail => "contactEmail",
+            SettingsField::ContactPhone => "contactPhone",
+            SettingsField::BusinessName => "name",
+            SettingsField::Slug => "slug",
+        }
+    }
+}
+
+/// The settings form as submitted; strings empty when absent.
+#[derive(Default, Clone, Debug)]
+pub struct SettingsInput {
+    pub booking_mode: String,
+    pub external_booking_provider_name: String,
+    pub external_booking_url: String,
+    pub external_booking_embed_mode: String,
+    pub external_booking_disclaimer: String,
+    pub external_booking_utm_source: String,
+    pub external_booking_utm_campaign: String,
+    pub external_booking_prefill: bool,
+    pub external_booking_webhook_enabled: bool,
+    pub external_booking_webhook_provider: String,
+    pub external_booking_completion_event_name: String,
+    pub services: Vec<String>,
+}
+
+/// Validated settings, ready to store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub booking_mode: BookingMode,
+    pub external_booking_provider_name: Option<String>,
+    pub external_booking_url: Option<Url>,
+    pub external_booking_embed_mode: EmbedMode,
+    pub external_booking_disclaimer: Option<String>,
+    pub external_booking_utm_source: Option<String>,
+    pub external_booking_utm_campaign: Option<String>,
+    pub external_booking_prefill: bool,
+    pub external_booking_webhook_enabled: bool,
+    pub external_booking_webhook_provider: Option<Provider>,
+    pub external_booking_completion_event_name: Option<String>,
+    pub services: Vec<String>,
+}
+
+impl Settings {
+    /// Whether a visitor can be sent anywhere: external mode with a URL.
+    pub fn booking_available(&self) -> bool {
+        self.booking_mode == BookingMode::External && self.external_booking_url.is_some()
+    }
+
+    pub fn provider(&self) -> Provider {
+        Provider::detect(
+            self.external_booking_provider_name.as_deref(),
+            self.external_booking_url.as_ref().and_then(Url::host_str),
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsError {
+    pub field: SettingsField,
+    pub message: &'static str,
+}
+
+/// `Save` is what the business publishes; `Draft` lets an incomplete form be kept (the
+/// dashboard then shows the "booking unavailable" banner).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Strictness {
+    Save,
+    Draft,
+}
+
+pub const BOOKING_MODE_INVALID: &str = "Choose request-only or external booking.";
+pub const EMBED_MODE_INVALID: &str = "Choose redirect or iframe.";
+pub const URL_REQUIRED: &str = "External booking needs your booking page URL.";
+pub const URL_NOT_ABSOLUTE: &str = "Enter the full booking link, starting with https://.";
+pub const URL_NOT_HTTPS: &str = "Booking links must use https://.";
+pub const URL_HAS_CREDENTIALS: &str = "Booking links can't contain a username or password.";
+pub const URL_TOO_LONG: &str = "Please keep this under 2048 characters.";
+pub const UTM_CHARSET: &str = "Use letters, numbers, dots, dashes or underscores.";
+pub const WEBHOOK_PROVIDER_REQUIRED: &str = "Choose which provider sends the webhook.";
+pub const TOO_MANY_SERVICES: &str = "Please list at most 30 services.";
+pub const SERVICE_TOO_LONG: &str = "Please keep each service under 80 characters.";
+pub const ORIGIN_INVALID: &str = "Enter an origin like https://example.com.";
+pub const ORIGIN_NOT_HTTPS: &str = "Origins must use https:// (http only for localhost).";
+pub const ORIGIN_NOT_BARE: &str =
+    "Enter just the scheme and host, like https://example.com, with no path, query or fragment.";
+pub const SLUG_INVALID: &str =
+    "Use 2 to 40 lowercase letters, numbers or dashes, not starting or ending with a dash.";
+
+const URL_MAX_CHARS: usize = 2048;
+const PROVIDER_NAME_MAX: usize = 60;
+const DISCLAIMER_MAX: usize = 300;
+const UTM_MAX: usize = 100;
+const EVENT_NAME_MAX: usize = 100;
+const SERVICES_MAX: usize = 30;
+const SERVICE_MAX_CHARS: usize = 80;
+/// Providers whose webhook signatures we can verify.
+const WEBHOOK_PROVIDERS: [Provider; 5] = [
+    Provider::Calendly,
+    Provider::CalCom,
+    Provider::Acuity,
+    Provider::Square,
+    Provider::Generic,
+];
+
+/// Validates every field, reporting all errors in [`SettingsField`] order.
+pub fn validate_settings(
+    input: &SettingsInput,
+    strictness: Strictness,
+) -> Result<Settings, Vec<SettingsError>> {
+    let mut errors = Vec::new();
+    let mut fail = |field: SettingsField, message: &'static str| {
+        errors.push(SettingsError { field, message });
+    };
+
+    let booking_mode = match input.booking_mode.trim().to_ascii_lowercase().as_str() {
+        "" => BookingMode::External,
+        mode => BookingMode::parse(mode).unwrap_or_else(|| {
+            fail(SettingsField::BookingMode, BOOKING_MODE_INVALID);
+            BookingMode::External
+        }),
+    };
+
+    let provider_name = short_text(&input.external_booking_provider_name, PROVIDER_NAME_MAX)
+        .unwrap_or_else(|message| {
+            fail(SettingsField::ExternalBookingProviderName, message);
+            None
+        });
+
+    let raw_url = input.external_booking_url.trim();
+    let url = if raw_url.is_empty() {
+        // Request-only mode needs no URL, and a draft may be saved before it has one.
+        if booking_mode == BookingMode::External && strictness == Strictness::Save {
+            fail(SettingsField::ExternalBookingUrl, URL_REQUIRED);
+        }
+        None
+    } else {
+        validate_booking_url(raw_url)
+            .map_err(|message| fail(SettingsField::ExternalBookingUrl, message))
+            .ok()
+    };
+
+    let embed_mode = match input
+        .external_booking_embed_mode
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "" => EmbedMode::Redirect,
+        mode => EmbedMode::parse(mode).unwrap_or_else(|| {
+            fail(SettingsField::ExternalBookingEmbedMode, EMBED_MODE_INVALID);
+            EmbedMode::Redirect
+        }),
+    };
+
+    let disclaimer =
+        short_text(&input.external_booking_disclaimer, DISCLAIMER_MAX).unwrap_or_else(|message| {
+            fail(SettingsField::ExternalBookingDisclaimer, message);
+            None
+        });
+
+    let utm_source = utm_value(&input.external_booking_utm_source).unwrap_or_else(|message| {
+        fail(SettingsField::ExternalBookingUtmSource, message);
+        None
+    });
+    let utm_campaign = utm_value(&input.external_booking_utm_campaign).unwrap_or_else(|message| {
+        fail(SettingsField::ExternalBookingUtmCampaign, message);
+        None
+    });
+
+    let webhook_provider = match input
+        .external_booking_webhook_provider
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "" => None,
+        slug => Provider::from_slug(slug).filter(|p| WEBHOOK_PROVIDERS.contains(p)),
+    };
+    let webhook_provider_given = !input.external_booking_webhook_provider.trim().is_empty();
+    if (webhook_provider_given || input.external_booking_webhook_enabled)
+        && webhook_provider.is_none()
+    {
+        fail(
+            SettingsField::ExternalBookingWebhookProvider,
+            WEBHOOK_PROVIDER_REQUIRED,
+        );
+    }
+
+    let event_name = short_text(
+        &input.external_booking_completion_event_name,
+        EVENT_NAME_MAX,
+    )
+    .unwrap_or_else(|message| {
+        fail(SettingsField::ExternalBookingCompletionEventName, message);
+        None
+    });
+
+    let services = clean_services(&input.services).unwrap_or_else(|message| {
+        fail(SettingsField::Services, message);
+        Vec::new()
+    });
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Settings {
+        booking_mode,
+        external_booking_provider_name: provider_name,
+        external_booking_url: url,
+        external_booking_embed_mode: embed_mode,
+        external_booking_disclaimer: disclaimer,
+        external_booking_utm_source: utm_source,
+        external_booking_utm_campaign: utm_campaign,
+        external_booking_prefill: input.external_booking_prefill,
+        external_booking_webhook_enabled: input.external_booking_webhook_enabled,
+        external_booking_webhook_provider: webhook_provider,
+        external_booking_completion_event_name: event_name,
+        services,
+    })
+}
+
+/// Controls out, whitespace collapsed, empty -> None, at most `max` chars.
+fn short_text(raw: &str, max: usize) -> Result<Option<String>, &'static str> {
+    let text = collapse(raw);
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if char_len(&text) > max {
+        return Err(too_long(max));
+    }
+    Ok(Some(text))
+}
+
+fn collapse(raw: &str) -> String {
+    strip_controls(raw, false)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn too_long(max: usize) -> &'static str {
+    match max {
+        PROVIDER_NAME_MAX => "Please keep this under 60 characters.",
+        DISCLAIMER_MAX => "Please keep this under 300 characters.",
+        // UTM_MAX and EVENT_NAME_MAX
+        _ => "Please keep this under 100 characters.",
+    }
+}
+
+/// UTM values go into every redirect URL, so only URL-safe characters.
+fn utm_value(raw: &str) -> Result<Option<String>, &'static str> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if !value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    {
+        return Err(UTM_CHARSET);
+    }
+    if value.len() > UTM_MAX {
+        return Err(too_long(UTM_MAX));
+    }
+    Ok(Some(value.to_string()))
+}
+
+/// Trimmed, empties and case-insensitive duplicates dropped (first spelling kept).
+fn clean_services(raw: &[String]) -> Result<Vec<String>, &'static str> {
+    let mut services: Vec<String> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for service in raw {
+        let service = collapse(service);
+        if service.is_empty() {
+            continue;
+        }
+        if char_len(&service) > SERVICE_MAX_CHARS {
+            return Err(SERVICE_TOO_LONG);
+        }
+        let key = service.to_lowercase();
+        if !seen.contains(&key) {
+            seen.push(key);
+            services.push(service);
+        }
+    }
+    if services.len() > SERVICES_MAX {
+        return Err(TOO_MANY_SERVICES);
+    }
+    Ok(services)
+}
+
+/// http is only for a developer's own machine.
+fn is_loopback_host(url: &Url) -> bool {
+    matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
+}
+
+/// An absolute https URL (http only for localhost), with a host and no credentials.
+pub fn validate_booking_url(raw: &str) -> Result<Url, &'static str> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(URL_NOT_ABSOLUTE);
+    }
+    if char_len(raw) > URL_MAX_CHARS {
+        return Err(URL_TOO_LONG);
+    }
+    let url = Url::parse(raw).map_err(|_| URL_NOT_ABSOLUTE)?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback_host(&url) => {}
+        _ => return Err(URL_NOT_HTTPS),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(URL_NOT_ABSOLUTE);
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(URL_HAS_CREDENTIALS);
+    }
+    Ok(url)
+}
+
+/// `scheme://host[:port]` only; returns the origin as browsers send it (no trailing slash,
+/// lowercase punycode host, default port omitted).
+pub fn validate_origin(raw: &str) -> Result<String, &'static str> {
+    let raw = raw.trim();
+    let url = Url::parse(raw).map_err(|_| ORIGIN_INVALID)?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback_host(&url) => {}
+        "http" => return Err(ORIGIN_NOT_HTTPS),
+        _ => return Err(ORIGIN_INVALID),
+    }
+    if url.host_str().is_none_or(str::is_empty)
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(ORIGIN_INVALID);
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(ORIGIN_NOT_BARE);
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// 2..=40 of `[a-z0-9-]`, not starting or ending with '-'; input is trimmed and lowercased.
+pub fn validate_slug(raw: &str) -> Result<String, &'static str> {
+    let slug = raw.trim().to_ascii_lowercase();
+    let ok = (2..=40).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if ok {
+        Ok(slug)
+    } else {
+        Err(SLUG_INVALID)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn external(url: &str) -> SettingsInput {
+        SettingsInput {
+            external_booking_url: url.into(),
+            ..SettingsInput::default()
+        }
+    }
+
+    fn errors(input: &SettingsInput, strictness: Strictness) -> Vec<(SettingsField, &'static str)> {
+        match validate_settings(input, strictness) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|e| (e.field, e.message)).collect(),
+        }
+    }
+
+    #[test]
+    fn modes_round_trip() {
+        for mode in [BookingMode::Internal, BookingMode::External] {
+            assert_eq!(BookingMode::parse(mode.as_str()), Some(mode));
+        }
+        for mode in [EmbedMode::Redirect, EmbedMode::Iframe] {
+            assert_eq!(EmbedMode::parse(mode.as_str()), Some(mode));
+        }
+        assert_eq!(BookingMode::parse("request"), None);
+        assert_eq!(EmbedMode::parse("popup"), None);
+        assert_eq!(BookingMode::default(), BookingMode::External);
+        assert_eq!(EmbedMode::default(), EmbedMode::Redirect);
+    }
+
+    #[test]
+    fn field_json_names_are_camel_case() {
+        let names: Vec<&str> = SettingsField::ALL.iter().map(|f| f.json_name()).collect();
+        assert_eq!(
+            names,
+            [
+                "bookingMode",
+                "externalBookingProviderName",
+                "externalBookingUrl",
+                "externalBookingEmbedMode",
+                "externalBookingDisclaimer",
+                "externalBookingUtmSource",
+                "externalBookingUtmCampaign",
+                "externalBookingWebhookProvider",
+                "externalBookingCompletionEventName",
+                "services",
+                "allowedOrigins",
+                "contactEmail",
+                "contactPhone",
+                "name",
+                "slug",
+            ]
+        );
+    }
+
+    #[test]
+    fn defaults_to_external_redirect_mode() {
+        let settings =
+            validate_settings(&external("https://calendly.com/sunrise"), Strictness::Save).unwrap();
+        assert_eq!(settings.booking_mode, BookingMode::External);
+        assert_eq!(settings.external_booking_embed_mode, EmbedMode::Redirect);
+        assert!(settings.booking_available());
+        assert_eq!(settings.provider(), Provider::Calendly);
+    }
+
+    #[test]
+    fn accepts_a_complete_form() {
+        let input = SettingsInput {
+            booking_mode: " External ".into(),
+            external_booking_provider_name: "  Acuity \t Scheduling ".into(),
+            external_booking_url: " https://sunrise.as.me/schedule.php?owner=1#top ".into(),
+            external_booking_embed_mode: "iframe".into(),
+            external_booking_disclaimer: "Payment is taken by Acuity.".into(),
+            external_booking_utm_source: "spa_site".into(),
+            external_booking_utm_campaign: "fall-2026.v1".into(),
+            external_booking_prefill: true,
+            external_booking_webhook_enabled: true,
+            external_booking_webhook_provider: "Acuity".into(),
+            external_booking_completion_event_name: "booking.completed".into(),
+            services: vec![
+                " Facial ".into(),
+                "".into(),
+                "facial".into(),
+                "Deep  Tissue Massage".into(),
+                "\u{202E}Brows".into(),
+            ],
+        };
+        let settings = validate_settings(&input, Strictness::Save).unwrap();
+        assert_eq!(
+            settings,
+            Settings {
+                booking_mode: BookingMode::External,
+                external_booking_provider_name: Some("Acuity Scheduling".into()),
+                external_booking_url: Some(
+                    Url::parse("https://sunrise.as.me/schedule.php?owner=1#top").unwrap()
+                ),
+                external_booking_embed_mode: EmbedMode::Iframe,
+                external_booking_disclaimer: Some("Payment is taken by Acuity.".into()),
+                external_booking_utm_source: Some("spa_site".into()),
+                external_booking_utm_campaign: Some("fall-2026.v1".into()),
+                external_booking_prefill: true,
+                external_booking_webhook_enabled: true,
+                external_booking_webhook_provider: Some(Provider::Acuity),
+                external_booking_completion_event_name: Some("booking.completed".into()),
+                services: vec![
+                    "Facial".into(),
+                    "Deep Tissue Massage".into(),
+                    "Brows".into()
+                ],
+            }
+        );
+        assert_eq!(settings.provider(), Provider::Acuity);
+    }
+
+    #[test]
+    fn reports_each_fields_error() {
+        let long = |n: usize| "x".repeat(n);
+        let cases: Vec<(SettingsInput, SettingsField, &str)> = vec![
+            (
+                SettingsInput {
+                    booking_mode: "sometimes".into(),
+                    ..external("https://x.example")
+                },
+                SettingsField::BookingMode,
+                BOOKING_MODE_INVALID,
+            ),
+            (
+                SettingsInput {
+                    external_booking_provider_name: long(61),
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingProviderName,
+                "Please keep this under 60 characters.",
+            ),
+            (
+                external("calendly.com/sunrise"),
+                SettingsField::ExternalBookingUrl,
+                URL_NOT_ABSOLUTE,
+            ),
+            (
+                external(""),
+                SettingsField::ExternalBookingUrl,
+                URL_REQUIRED,
+            ),
+            (
+                SettingsInput {
+                    external_booking_embed_mode: "popup".into(),
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingEmbedMode,
+                EMBED_MODE_INVALID,
+            ),
+            (
+                SettingsInput {
+                    external_booking_disclaimer: long(301),
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingDisclaimer,
+                "Please keep this under 300 characters.",
+            ),
+            (
+                SettingsInput {
+                    external_booking_utm_source: "my site".into(),
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingUtmSource,
+                UTM_CHARSET,
+            ),
+            (
+                SettingsInput {
+                    external_booking_utm_source: long(101),
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingUtmSource,
+                "Please keep this under 100 characters.",
+            ),
+            (
+                SettingsInput {
+                    external_booking_utm_campaign: "fall&winter".into(),
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingUtmCampaign,
+                UTM_CHARSET,
+            ),
+            (
+                SettingsInput {
+                    external_booking_utm_campaign: long(101),
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingUtmCampaign,
+                "Please keep this under 100 characters.",
+            ),
+            (
+                SettingsInput {
+                    external_booking_webhook_enabled: true,
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingWebhookProvider,
+                WEBHOOK_PROVIDER_REQUIRED,
+            ),
+            (
+                SettingsInput {
+                    external_booking_webhook_enabled: true,
+                    external_booking_webhook_provider: "vagaro".into(),
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingWebhookProvider,
+                WEBHOOK_PROVIDER_REQUIRED,
+            ),
+            (
+                SettingsInput {
+                    external_booking_webhook_provider: "nonsense".into(),
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingWebhookProvider,
+                WEBHOOK_PROVIDER_REQUIRED,
+            ),
+            (
+                SettingsInput {
+                    external_booking_completion_event_name: long(101),
+                    ..external("https://x.example")
+                },
+                SettingsField::ExternalBookingCompletionEventName,
+                "Please keep this under 100 characters.",
+            ),
+            (
+                SettingsInput {
+                    services: vec!["ok".into(), long(81)],
+                    ..external("https://x.example")
+                },
+                SettingsField::Services,
+                SERVICE_TOO_LONG,
+            ),
+            (
+                SettingsInput {
+                    services: (0..31).map(|i| format!("Service {i}")).collect(),
+                    ..external("https://x.example")
+                },
+                SettingsField::Services,
+                TOO_MANY_SERVICES,
+            ),
+        ];
+        for (input, field, message) in cases {
+            assert_eq!(
+                errors(&input, Strictness::Save),
+                vec![(field, message)],
+                "{field:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn accepts_every_field_at_its_limit() {
+        let input = SettingsInput {
+            external_booking_provider_name: "é".repeat(60),
+            external_booking_disclaimer: "é".repeat(300),
+            external_booking_utm_source: "s".repeat(100),
+            external_booking_utm_campaign: "c".repeat(100),
+            external_booking_completion_event_name: "e".repeat(100),
+            services: (0..30).map(|i| format!("{i:0>80}")).collect(),
+            ..external("https://x.example")
+        };
+        let settings = validate_settings(&input, Strictness::Save).unwrap();
+        assert_eq!(settings.services.len(), 30);
+    }
+
+    #[test]
+    fn duplicates_and_empties_do_not_count_towards_the_service_limit() {
+        let mut services: Vec<String> = (0..30).map(|i| format!("Service {i}")).collect();
+        services.extend(["SERVICE 1".into(), "   ".into(), "service 2 ".into()]);
+        let input = SettingsInput {
+            services,
+            ..external("https://x.example")
+        };
+        assert_eq!(
+            validate_settings(&input, Strictness::Save)
+                .unwrap()
+                .services
+                .len(),
+            30
+        );
+    }
+
+    #[test]
+    fn collects_all_errors_in_field_order() {
+        let input = SettingsInput {
+            booking_mode: "x".into(),
+            external_booking_url: "http://example.com".into(),
+            external_booking_utm_source: "a b".into(),
+            external_booking_webhook_enabled: true,
+            ..SettingsInput::default()
+        };
+        assert_eq!(
+            errors(&input, Strictness::Save),
+            vec![
+                (SettingsField::BookingMode, BOOKING_MODE_INVALID),
+                (SettingsField::ExternalBookingUrl, URL_NOT_HTTPS),
+                (SettingsField::ExternalBookingUtmSource, UTM_CHARSET),
+                (
+                    SettingsField::ExternalBookingWebhookProvider,
+                    WEBHOOK_PROVIDER_REQUIRED
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn drafts_may_lack_a_url_but_not_have_a_bad_one() {
+        let draft = validate_settings(&external(""), Strictness::Draft).unwrap();
+        assert_eq!(draft.external_booking_url, None);
+        assert!(!draft.booking_available());
+        assert_eq!(
+            errors(&external("ftp://x.example"), Strictness::Draft),
+            vec![(SettingsField::ExternalBookingUrl, URL_NOT_HTTPS)]
+        );
+    }
+
+    #[test]
+    fn request_only_mode_needs_no_url() {
+        let input = SettingsInput {
+            booking_mode: "internal".into(),
+            ..SettingsInput::default()
+        };
+        let settings = validate_settings(&input, Strictness::Save).unwrap();
+        assert_eq!(settings.booking_mode, BookingMode::Internal);
+        assert!(!settings.booking_available());
+        let with_url = SettingsInput {
+            booking_mode: "internal".into(),
+            external_booking_url: "https://calendly.com/x".into(),
+            ..SettingsInput::default()
+        };
+        let settings = validate_settings(&with_url, Strictness::Save).unwrap();
+        assert!(settings.external_booking_url.is_some());
+        assert!(
+            !settings.booking_available(),
+            "request-only never redirects"
+        );
+    }
+
+    #[test]
+    fn accepts_each_webhook_provider_we_can_verify() {
+        for (slug, provider) in [
+            ("calendly", Provider::Calendly),
+            ("calcom", Provider::CalCom),
+            ("acuity", Provider::Acuity),
+            ("square", Provider::Square),
+            ("generic", Provider::Generic),
+        ] {
+            let input = SettingsInput {
+                external_booking_webhook_enabled: true,
+                external_booking_webhook_provider: slug.into(),
+                ..external("https://x.example")
+            };
+            let settings = validate_settings(&input, Strictness::Save).unwrap();
+            assert_eq!(settings.external_booking_webhook_provider, Some(provider));
+        }
+        for slug in ["mindbody", "vagaro", "fresha", "setmore", "simplybook"] {
+            let input = SettingsInput {
+                external_booking_webhook_enabled: true,
+                external_booking_webhook_provider: slug.into(),
+                ..external("https://x.example")
+            };
+            assert!(
+                validate_settings(&input, Strictness::Save).is_err(),
+                "{slug}"
+            );
+        }
+    }
+
+    #[test]
+    fn validates_booking_urls() {
+        let long_ok = format!("https://x.example/{}", "a".repeat(2048 - 18));
+        let long_bad = format!("{long_ok}a");
+        let cases: Vec<(&str, Result<&str, &str>)> = vec![
+            (
+                "https://calendly.com/sunrise/60min",
+                Ok("https://calendly.com/sunrise/60min"),
+            ),
+            ("  https://Cal.com/sunrise  ", Ok("https://cal.com/sunrise")),
+            (
+                "https://x.example:8443/b?x=1#f",
+                Ok("https://x.example:8443/b?x=1#f"),
+            ),
+            ("https://203.0.113.9/book", Ok("https://203.0.113.9/book")),
+            (
+                "http://localhost:8787/book",
+                Ok("http://localhost:8787/book"),
+            ),
+            ("http://127.0.0.1:8080/", Ok("http://127.0.0.1:8080/")),
+            ("http://[::1]:8080/", Ok("http://[::1]:8080/")),
+            (&long_ok, Ok(&long_ok)),
+            ("", Err(URL_NOT_ABSOLUTE)),
+            ("calendly.com/sunrise", Err(URL_NOT_ABSOLUTE)),
+            ("//calendly.com/sunrise", Err(URL_NOT_ABSOLUTE)),
+            ("/book", Err(URL_NOT_ABSOLUTE)),
+            ("https://", Err(URL_NOT_ABSOLUTE)),
+            ("https:// spaces.example", Err(URL_NOT_ABSOLUTE)),
+            ("http://calendly.com/sunrise", Err(URL_NOT_HTTPS)),
+            ("http://192.168.1.10/", Err(URL_NOT_HTTPS)),
+            ("http://localhost.evil.example/", Err(URL_NOT_HTTPS)),
+            ("ftp://x.example/", Err(URL_NOT_HTTPS)),
+            ("javascript:alert(1)", Err(URL_NOT_HTTPS)),
+            ("data:text/html,hi", Err(URL_NOT_HTTPS)),
+            ("mailto:book@x.example", Err(URL_NOT_HTTPS)),
+            ("https://user:pw@calendly.com/x", Err(URL_HAS_CREDENTIALS)),
+            ("https://user@calendly.com/x", Err(URL_HAS_CREDENTIALS)),
+            (&long_bad, Err(URL_TOO_LONG)),
+        ];
+        for (raw, want) in cases {
+            let got = validate_booking_url(raw);
+            assert_eq!(
+                got.as_ref().map(Url::as_str).map_err(|e| *e),
+                want,
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn validates_origins() {
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            (
+                "https://sunrise-spa.example",
+                Ok("https://sunrise-spa.example"),
+            ),
+            (
+                "https://Sunrise-Spa.EXAMPLE/",
+                Ok("https://sunrise-spa.example"),
+            ),
+            ("https://www.example.com:443", Ok("https://www.example.com")),
+            (
+                "https://www.example.com:8443/",
+                Ok("https://www.example.com:8443"),
+            ),
+            (
+                "https://bücher.example",
+                Ok("https://xn--bcher-kva.example"),
+            ),
+            ("http://localhost:8080", Ok("http://localhost:8080")),
+            ("http://127.0.0.1:8080/", Ok("http://127.0.0.1:8080")),
+            ("http://[::1]:3000", Ok("http://[::1]:3000")),
+            ("  https://example.com  ", Ok("https://example.com")),
+            ("http://example.com", Err(ORIGIN_NOT_HTTPS)),
+            ("https://example.com/path", Err(ORIGIN_NOT_BARE)),
+            ("https://example.com/?", Err(ORIGIN_NOT_BARE)),
+            ("https://example.com?q=1", Err(ORIGIN_NOT_BARE)),
+            ("https://example.com#top", Err(ORIGIN_NOT_BARE)),
+            ("example.com", Err(ORIGIN_INVALID)),
+            ("*", Err(ORIGIN_INVALID)),
+            ("null", Err(ORIGIN_INVALID)),
+            ("", Err(ORIGIN_INVALID)),
+            ("file:///etc/passwd", Err(ORIGIN_INVALID)),
+            ("ftp://example.com", Err(ORIGIN_INVALID)),
+            ("https://user@example.com", Err(ORIGIN_INVALID)),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(
+                validate_origin(raw).as_deref().map_err(|e| *e),
+                *want,
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn validates_slugs() {
+        let (forty, forty_one) = ("a".repeat(40), "a".repeat(41));
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            ("sunrise-spa", Ok("sunrise-spa")),
+            ("ab", Ok("ab")),
+            ("a1", Ok("a1")),
+            ("2024-clinic", Ok("2024-clinic")),
+            (" Sunrise-Spa ", Ok("sunrise-spa")),
+            ("a--b", Ok("a--b")),
+            (&forty, Ok(&forty)),
+            ("a", Err(SLUG_INVALID)),
+            ("", Err(SLUG_INVALID)),
+            (&forty_one, Err(SLUG_INVALID)),
+            ("-spa", Err(SLUG_INVALID)),
+            ("spa-", Err(SLUG_INVALID)),
+            ("sun rise", Err(SLUG_INVALID)),
+            ("sun_rise", Err(SLUG_INVALID)),
+            ("sunrise.spa", Err(SLUG_INVALID)),
+            ("café", Err(SLUG_INVALID)),
+            ("../x", Err(SLUG_INVALID)),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(
+                validate_slug(raw).as_deref().map_err(|e| *e),
+                *want,
+                "{raw:?}"
+            );
+        }
+    }
+}

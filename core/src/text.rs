@@ -1,0 +1,430 @@
+//! Text hygiene for anything a visitor types: control/bidi stripping and redaction of
+//! card numbers and SSNs before a word of it is stored.
+
+/// What a card-like number is replaced with.
+pub const CARD_PLACEHOLDER: &str = "[redacted card number]";
+/// What an SSN-like pattern is replaced with.
+pub const SSN_PLACEHOLDER: &str = "[redacted SSN]";
+
+/// Card numbers are 13 to 19 digits (ISO/IEC 7812).
+const CARD_DIGITS: std::ops::RangeInclusive<usize> = 13..=19;
+
+/// Length in chars, which is what every limit shown to a person counts.
+pub fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Invisible bidi controls can reorder what an admin reads ("Trojan Source"), so they go.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Removes C0/C1 controls, DEL and bidi overrides/isolates/marks.
+///
+/// `'\t'` becomes a space; `"\r\n"`, a lone `'\r'` and `'\n'` become `'\n'` when
+/// `keep_newlines`, else a space (so words on two lines never glue together).
+/// Runs of three or more newlines collapse to two.
+pub fn strip_controls(s: &str, keep_newlines: bool) -> String {
+    let line_break = if keep_newlines { '\n' } else { ' ' };
+    let mut out = String::with_capacity(s.len());
+    // Newlines at the end of `out`; removed characters do not interrupt a run.
+    let mut trailing_newlines = 0usize;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let kept = match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                line_break
+            }
+            '\n' => line_break,
+            '\t' => ' ',
+            // `is_control` is exactly C0, DEL and C1 (general category Cc).
+            c if c.is_control() || is_bidi_control(c) => continue,
+            c => c,
+        };
+        if kept == '\n' {
+            trailing_newlines += 1;
+            if trailing_newlines > 2 {
+                continue;
+            }
+        } else {
+            trailing_newlines = 0;
+        }
+        out.push(kept);
+    }
+    out
+}
+
+/// Luhn (mod 10) check; anything but a non-empty string of ASCII digits is not valid.
+pub fn luhn_valid(digits: &str) -> bool {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let sum = digits.bytes().rev().enumerate().fold(0u32, |acc, (i, b)| {
+        let d = u32::from(b - b'0');
+        let d = if i % 2 == 1 {
+            let doubled = d * 2;
+            if doubled > 9 {
+                doubled - 9
+            } else {
+                doubled
+            }
+        } else {
+            d
+        };
+        (acc + d) % 10
+    });
+    sum == 0
+}
+
+/// Replaces card-like numbers and SSN-like patterns; returns whether anything changed.
+///
+/// A card is 13–19 digits, in groups separated by single spaces or hyphens, passing Luhn.
+/// An SSN is `ddd-dd-dddd` or `ddd dd dddd` not touching another digit.
+pub fn redact_sensitive(s: &str) -> (String, bool) {
+    let (without_cards, cards) = redact_cards(s);
+    let (without_ssns, ssns) = redact_ssns(&without_cards);
+    (without_ssns, cards || ssns)
+}
+
+/// Scans runs of digit groups joined by single separators. Every whole-group sub-range of
+/// 13–19 digits that passes Luhn is a candidate, and the union of overlapping candidates is
+/// redacted: a phone number typed right before a card may then go too, but no card digit
+/// ever survives because a neighbouring number happened to make a Luhn-valid prefix.
+fn redact_cards(s: &str) -> (String, bool) {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0usize;
+    let mut i = 0usize;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // Byte ranges of the digit groups in this run (ASCII only, so slicing is safe).
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        let mut j = i;
+        loop {
+            let start = j;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            groups.push((start, j));
+            let joined =
+                j + 1 < b.len() && matches!(b[j], b' ' | b'-') && b[j + 1].is_ascii_digit();
+            if !joined {
+                break;
+            }
+            j += 1;
+        }
+        for (first, last) in card_blocks(s, &groups) {
+            out.push_str(&s[copied..groups[first].0]);
+            out.push_str(CARD_PLACEHOLDER);
+            copied = groups[last].1;
+        }
+        i = j;
+    }
+    let changed = copied > 0;
+    out.push_str(&s[copied..]);
+    (out, changed)
+}
+
+/// Inclusive group-index blocks to redact: merged overlapping Luhn-valid 13–19 digit ranges.
+fn card_blocks(s: &str, groups: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
+    for first in 0..groups.len() {
+        let mut digits = String::new();
+        for (last, &(start, end)) in groups.iter().enumerate().skip(first) {
+            digits.push_str(&s[start..end]);
+            if digits.len() > *CARD_DIGITS.end() {
+                break;
+            }
+            if CARD_DIGITS.contains(&digits.len()) && luhn_valid(&digits) {
+                match blocks.last_mut() {
+                    Some(block) if first <= block.1 => block.1 = block.1.max(last),
+                    _ => blocks.push((first, last)),
+                }
+            }
+        }
+    }
+    blocks
+}
+
+fn redact_ssns(s: &str) -> (String, bool) {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0usize;
+    let mut i = 0usize;
+    while i + 11 <= b.len() {
+        if is_ssn_at(b, i) {
+            out.push_str(&s[copied..i]);
+            out.push_str(SSN_PLACEHOLDER);
+            i += 11;
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    let changed = copied > 0;
+    out.push_str(&s[copied..]);
+    (out, changed)
+}
+
+fn is_ssn_at(b: &[u8], i: usize) -> bool {
+    let w = &b[i..i + 11];
+    let sep = w[3];
+    let digits_at = |range: std::ops::Range<usize>| w[range].iter().all(u8::is_ascii_digit);
+    matches!(sep, b'-' | b' ')
+        && w[6] == sep
+        && digits_at(0..3)
+        && digits_at(4..6)
+        && digits_at(7..11)
+        && (i == 0 || !b[i - 1].is_ascii_digit())
+        && b.get(i + 11).is_none_or(|c| !c.is_ascii_digit())
+}
+
+/// Truncates to at most `max` chars, never splitting a char.
+pub fn truncate_chars(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((byte, _)) => &s[..byte],
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_c0_c1_del_and_bidi_controls() {
+        let cases: &[(&str, &str)] = &[
+            ("plain", "plain"),
+            ("a\u{0}b\u{7}c\u{1b}d", "abcd"),
+            ("del\u{7f}eted", "deleted"),
+            ("c1\u{80}\u{85}\u{9f}gone", "c1gone"),
+            ("lrm\u{200E}rlm\u{200F}", "lrmrlm"),
+            ("\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}evil", "evil"),
+            ("\u{2066}\u{2067}\u{2068}\u{2069}iso", "iso"),
+            ("zero\u{200B}width stays", "zero\u{200B}width stays"),
+            ("café ünïcode ✓", "café ünïcode ✓"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_controls(input, true), *want, "keep: {input:?}");
+            assert_eq!(strip_controls(input, false), *want, "flat: {input:?}");
+        }
+    }
+
+    #[test]
+    fn turns_tabs_into_spaces() {
+        assert_eq!(strip_controls("a\tb", true), "a b");
+        assert_eq!(strip_controls("a\tb", false), "a b");
+    }
+
+    #[test]
+    fn normalises_line_breaks_when_keeping_newlines() {
+        let cases: &[(&str, &str)] = &[
+            ("a\nb", "a\nb"),
+            ("a\r\nb", "a\nb"),
+            ("a\rb", "a\nb"),
+            ("a\r\rb", "a\n\nb"),
+            ("a\n\n\nb", "a\n\nb"),
+            ("a\n\n\n\n\n\nb", "a\n\nb"),
+            ("a\r\n\r\n\r\nb", "a\n\nb"),
+            ("a\n\u{0}\n\u{7}\nb", "a\n\nb"),
+            ("a\n \n \nb", "a\n \n \nb"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_controls(input, true), *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn turns_line_breaks_into_spaces_when_flattening() {
+        let cases: &[(&str, &str)] = &[
+            ("a\nb", "a b"),
+            ("a\r\nb", "a b"),
+            ("a\rb", "a b"),
+            ("a\n\n\nb", "a   b"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_controls(input, false), *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn luhn_accepts_known_test_cards_and_rejects_others() {
+        let cases: &[(&str, bool)] = &[
+            ("4111111111111111", true),
+            ("5500000000000004", true),
+            ("378282246310005", true),
+            ("4222222222222", true),
+            ("6011111111111117", true),
+            ("4111111111111112", false),
+            ("1234567890123456", false),
+            ("79927398713", true),
+            ("79927398710", false),
+            ("0", true),
+            ("", false),
+            ("4111 1111 1111 1111", false),
+            ("41111111a1111111", false),
+        ];
+        for (input, want) in cases {
+            assert_eq!(luhn_valid(input), *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn redacts_luhn_valid_card_numbers_with_spaces() {
+        let (out, changed) = redact_sensitive("my card is 4111 1111 1111 1111 ok");
+        assert_eq!(out, "my card is [redacted card number] ok");
+        assert!(changed);
+    }
+
+    #[test]
+    fn redacts_card_numbers_of_13_16_and_19_digits() {
+        let cases: &[(&str, &str)] = &[
+            // 13 digits (old Visa)
+            ("4222222222222", "[redacted card number]"),
+            // 15 digits, Amex grouping 4-6-5
+            ("3782 822463 10005", "[redacted card number]"),
+            // 16 digits, plain / spaces / hyphens
+            ("4111111111111111", "[redacted card number]"),
+            (
+                "card: 4111-1111-1111-1111.",
+                "card: [redacted card number].",
+            ),
+            (
+                "5500 0000 0000 0004, thanks",
+                "[redacted card number], thanks",
+            ),
+            // 19 digits
+            ("6304000000000000000", "[redacted card number]"),
+            ("6304 0000 0000 0000 000", "[redacted card number]"),
+            // mixed single separators
+            ("4111 1111-1111 1111", "[redacted card number]"),
+            // glued to letters still counts
+            ("cc#4111111111111111!", "cc#[redacted card number]!"),
+        ];
+        for (input, want) in cases {
+            let (out, changed) = redact_sensitive(input);
+            assert_eq!(out, *want, "{input:?}");
+            assert!(changed, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn keeps_numbers_that_are_not_cards() {
+        let cases: &[&str] = &[
+            // 16 digits failing Luhn
+            "order 4111 1111 1111 1112",
+            "1234567890123456",
+            // too short / too long even if Luhn-valid
+            "411111111111",
+            "41111111111111111111116",
+            // phone numbers
+            "(772) 555-1234",
+            "+1 772 555 1234",
+            "772.555.1234",
+            "call 555-123-4567 after 5",
+            // double separators split the groups
+            "4111  1111  1111  1111",
+            // ordinary figures
+            "I have 2 kids and 3 dogs, budget $120.50",
+            "reference 2026-11-25",
+        ];
+        for input in cases {
+            let (out, changed) = redact_sensitive(input);
+            assert_eq!(out, *input, "{input:?}");
+            assert!(!changed, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn redacts_every_card_in_a_text() {
+        let (out, changed) =
+            redact_sensitive("4111111111111111 or 5500-0000-0000-0004 or 4111 1111 1111 1111");
+        assert_eq!(
+            out,
+            "[redacted card number] or [redacted card number] or [redacted card number]"
+        );
+        assert!(changed);
+    }
+
+    #[test]
+    fn redacts_adjacent_cards_separately() {
+        let (out, _) = redact_sensitive("4111 1111 1111 1111 5500 0000 0000 0004");
+        assert_eq!(out, "[redacted card number] [redacted card number]");
+    }
+
+    #[test]
+    fn redacts_a_card_typed_right_after_a_phone_number() {
+        // The phone digits join the same run; the card itself must not leak.
+        let (out, changed) = redact_sensitive("772 555 1234 4111 1111 1111 1111");
+        assert!(changed);
+        assert!(!out.contains("1111"), "{out}");
+    }
+
+    #[test]
+    fn redacts_ssn_patterns() {
+        let cases: &[(&str, &str)] = &[
+            ("ssn 123-45-6789", "ssn [redacted SSN]"),
+            ("123 45 6789", "[redacted SSN]"),
+            ("(123-45-6789)", "([redacted SSN])"),
+            (
+                "a 123-45-6789 and 987 65 4321.",
+                "a [redacted SSN] and [redacted SSN].",
+            ),
+        ];
+        for (input, want) in cases {
+            let (out, changed) = redact_sensitive(input);
+            assert_eq!(out, *want, "{input:?}");
+            assert!(changed, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn keeps_ssn_like_digits_inside_longer_runs_or_mixed_separators() {
+        let cases: &[&str] = &[
+            "1123-45-6789",
+            "123-45-67890",
+            "123-45 6789",
+            "123 45-6789",
+            "12-345-6789",
+            "123456789",
+        ];
+        for input in cases {
+            let (out, changed) = redact_sensitive(input);
+            assert_eq!(out, *input, "{input:?}");
+            assert!(!changed, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn redaction_leaves_unicode_around_it_intact() {
+        let (out, changed) = redact_sensitive("né 4111111111111111 ✓ 123-45-6789 ü");
+        assert_eq!(out, "né [redacted card number] ✓ [redacted SSN] ü");
+        assert!(changed);
+    }
+
+    #[test]
+    fn counts_chars_not_bytes() {
+        assert_eq!(char_len(""), 0);
+        assert_eq!(char_len("abc"), 3);
+        assert_eq!(char_len("héllo"), 5);
+        assert_eq!(char_len("✓✓"), 2);
+        assert_eq!(char_len("👩‍💻"), 3);
+    }
+
+    #[test]
+    fn truncates_on_char_boundaries() {
+        assert_eq!(truncate_chars("héllo", 2), "hé");
+        assert_eq!(truncate_chars("héllo", 10), "héllo");
+        assert_eq!(truncate_chars("✓✓✓", 0), "");
+        assert_eq!(truncate_chars("ab✓", 3), "ab✓");
+    }
+}
