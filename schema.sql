@@ -1,0 +1,81 @@
+-- The whole current schema. It must equal the result of applying migrations/ in order
+-- (tests/schema.test.mjs proves it). Change both together: add a migration, then update this file.
+-- Handoff: clients (tenants), their booking settings, booking handoffs and admin keys.
+-- Times are integer milliseconds since the Unix epoch (UTC); the API renders them as ISO 8601.
+
+CREATE TABLE clients (
+  id TEXT PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  -- JSON list of origins allowed to embed the widget and post captures.
+  allowed_origins TEXT NOT NULL DEFAULT '[]',
+  contact_email TEXT,
+  contact_phone TEXT,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE client_settings (
+  client_id TEXT PRIMARY KEY REFERENCES clients(id) ON DELETE CASCADE,
+  booking_mode TEXT NOT NULL DEFAULT 'external' CHECK (booking_mode IN ('internal', 'external')),
+  external_booking_provider_name TEXT,
+  external_booking_url TEXT,
+  external_booking_embed_mode TEXT NOT NULL DEFAULT 'redirect' CHECK (external_booking_embed_mode IN ('redirect', 'iframe')),
+  external_booking_disclaimer TEXT,
+  external_booking_utm_source TEXT,
+  external_booking_utm_campaign TEXT,
+  external_booking_prefill INTEGER NOT NULL DEFAULT 1,
+  external_booking_webhook_enabled INTEGER NOT NULL DEFAULT 0,
+  external_booking_webhook_provider TEXT,
+  -- Encrypted with the SECRETS_KEY secret; never returned by any API or page.
+  external_booking_webhook_secret TEXT,
+  external_booking_completion_event_name TEXT,
+  -- Result of probing the booking URL for X-Frame-Options / frame-ancestors: 'allowed', 'blocked' or NULL.
+  iframe_check TEXT,
+  -- JSON list of offered services (the widget's quick replies).
+  services TEXT NOT NULL DEFAULT '[]',
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE booking_handoffs (
+  -- 128 random bits, base64url: it is the capability in the public /r/ link.
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  source_page TEXT,
+  industry TEXT,
+  customer_name TEXT NOT NULL,
+  customer_email TEXT,
+  customer_phone TEXT,
+  requested_service TEXT,
+  preferred_date_time_text TEXT,
+  notes TEXT,
+  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'redirected', 'completed_external', 'abandoned')),
+  redirected_at INTEGER,
+  redirect_count INTEGER NOT NULL DEFAULT 0,
+  completed_at INTEGER,
+  completed_by TEXT,
+  abandoned_at INTEGER,
+  external_booking_url_used TEXT,
+  -- The redirect target built from the settings in force at planned_at; /r/ uses it as long as
+  -- the settings have not changed since, so a click is a single D1 statement.
+  planned_url TEXT,
+  planned_at INTEGER,
+  user_agent TEXT,
+  -- HMAC-SHA256 of the visitor IP with the IP_SALT secret; the raw IP is never stored.
+  ip_hash TEXT,
+  metadata TEXT
+);
+
+CREATE INDEX idx_handoffs_client_created ON booking_handoffs (client_id, created_at DESC, id DESC);
+CREATE INDEX idx_handoffs_client_status_created ON booking_handoffs (client_id, status, created_at DESC, id DESC);
+
+CREATE TABLE admin_keys (
+  -- SHA-256 of a 32-byte random key that is shown once.
+  key_hash TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  label TEXT,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+
+CREATE INDEX idx_admin_keys_client ON admin_keys (client_id);

@@ -1,0 +1,65 @@
+//! Per-request context: bindings, the repository, this edge's public origin and the time.
+use worker::{Env, Request};
+
+use crate::{
+    error::{AppError, AppResult},
+    repo::Repo,
+};
+
+pub struct App {
+    pub env: Env,
+    pub repo: Repo,
+    /// The origin this request reached us on: links we hand out point back here.
+    pub edge: url::Url,
+    /// Milliseconds since the epoch, read once per request.
+    pub now: i64,
+}
+
+impl App {
+    pub fn new(req: &Request, env: Env) -> AppResult<Self> {
+        let mut edge = req.url().map_err(|e| AppError::Internal(e.to_string()))?;
+        edge.set_path("/");
+        edge.set_query(None);
+        edge.set_fragment(None);
+        let repo = Repo::new(&env)?;
+        Ok(App {
+            env,
+            repo,
+            edge,
+            now: worker::Date::now().as_millis() as i64,
+        })
+    }
+
+    fn secret(&self, name: &str) -> Option<String> {
+        self.env
+            .secret(name)
+            .ok()
+            .map(|s| s.to_string())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The salt for hashing visitor IPs. Without it no IP information is stored at all.
+    pub fn ip_salt(&self) -> Option<Vec<u8>> {
+        self.secret("IP_SALT").map(String::into_bytes)
+    }
+
+    pub fn operator_token(&self) -> Option<String> {
+        self.secret("OPERATOR_TOKEN")
+    }
+
+    /// Asks the `CAPTURE_LIMITER` rate-limiting binding. A missing binding or a failing
+    /// limiter lets the request through (and says so in the log): losing a visitor's booking
+    /// request is worse than a burst of spam, which the allow-listed origins already bound.
+    pub async fn allow_capture(&self, key: &str) -> bool {
+        match self.env.rate_limiter("CAPTURE_LIMITER") {
+            Ok(limiter) => match limiter.limit(key.to_string()).await {
+                Ok(outcome) => outcome.success,
+                Err(e) => {
+                    worker::console_error!("rate limiter failed: {}", e);
+                    true
+                }
+            },
+            Err(_) => true,
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The service's one error type and the only place that decides what a failure looks like
+//! on the wire. Internals (D1 messages, stack traces) are logged by kind, never sent, and
+//! payloads or personal data are never logged.
+use handoff_core::lead::FieldError;
+use serde_json::{json, Map, Value};
+use worker::Response;
+
+use crate::http;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 404: unknown route, unknown client, or a record that is not the caller's.
+    #[error("not found")]
+    NotFound,
+    /// 405, with the `Allow` header.
+    #[error("method not allowed")]
+    MethodNotAllowed(&'static str),
+    /// 400: a body we cannot read as the JSON object we expect.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 401: missing or unknown credentials. Never says which.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 403: a browser origin the client has not allowed.
+    #[error("origin not allowed")]
+    ForbiddenOrigin,
+    /// 409: external booking mode without a booking URL.
+    #[error("booking unavailable")]
+    BookingUnavailable,
+    /// 409: a unique value (such as a slug) is taken.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// 413
+    #[error("payload over {0} bytes")]
+    PayloadTooLarge(usize),
+    /// 415
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// 422 with a message per field, in the API's camelCase names.
+    #[error("validation failed")]
+    Validation(Vec<(&'static str, &'static str)>),
+    /// 429
+    #[error("rate limited")]
+    RateLimited,
+    /// 503 on capture: the visitor still gets a direct link to the provider.
+    #[error("capture failed: {cause}")]
+    CaptureFailed {
+        cause: String,
+        fallback_url: Option<String>,
+    },
+    /// 503: D1 or another binding failed.
+    #[error("storage: {0}")]
+    Storage(String),
+    /// 500: a bug. The cause is logged, not sent.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<worker::Error> for AppError {
+    fn from(e: worker::Error) -> Self {
+        AppError::Storage(e.to_string())
+    }
+}
+
+impl AppError {
+    pub fn from_field_errors(errors: &[FieldError]) -> Self {
+        AppError::Validation(
+            errors
+                .iter()
+                .map(|e| (e.field.json_name(), e.message))
+                .collect(),
+        )
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::MethodNotAllowed(_) => 405,
+            AppError::BadRequest(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::ForbiddenOrigin => 403,
+            AppError::BookingUnavailable | AppError::Conflict(_) => 409,
+            AppError::PayloadTooLarge(_) => 413,
+            AppError::UnsupportedMediaType => 415,
+            AppError::Validation(_) => 422,
+            AppError::RateLimited => 429,
+            AppError::CaptureFailed { .. } | AppError::Storage(_) => 503,
+            AppError::Internal(_) => 500,
+        }
+    }
+
+    /// A stable machine-readable code for API clients (the widget switches on it).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::MethodNotAllowed(_) => "method_not_allowed",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthorized => "unauthorized",
+            AppError::ForbiddenOrigin => "origin_not_allowed",
+            AppError::BookingUnavailable => "booking_unavailable",
+            AppError::Conflict(_) => "conflict",
+            AppError::PayloadTooLarge(_) => "payload_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::Validation(_) => "validation",
+            AppError::RateLimited => "rate_limited",
+            AppError::CaptureFailed { .. } => "capture_failed",
+            AppError::Storage(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The sentence a person reads.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::NotFound => "We couldn't find that.".into(),
+            AppError::MethodNotAllowed(allow) => format!("This address only accepts {allow}."),
+            AppError::BadRequest(why) => why.clone(),
+            AppError::Unauthorized => "Sign-in required: send a valid key.".into(),
+            AppError::ForbiddenOrigin => {
+                "This website isn't allowed to send booking requests for this business.".into()
+            }
+            AppError::BookingUnavailable => handoff_core::copy::BOOKING_UNAVAILABLE.into(),
+            AppError::Conflict(why) => (*why).into(),
+            AppError::PayloadTooLarge(limit) => {
+                format!("The request is too large (the limit is {limit} bytes).")
+            }
+            AppError::UnsupportedMediaType => "Send the request as application/json.".into(),
+            AppError::Validation(_) => "Please check the highlighted fields.".into(),
+            AppError::RateLimited => {
+                "Too many requests. Please wait a minute and try again.".into()
+            }
+            AppError::CaptureFailed { .. } => handoff_core::copy::CAPTURE_FAILED.into(),
+            AppError::Storage(_) | AppError::Internal(_) => {
+                "Something went wrong on our side. Please try again in a moment.".into()
+            }
+        }
+    }
+
+    /// Logs the cause of server-side failures: the error kind and the binding's message only.
+    pub fn log(&self) {
+        match self {
+            AppError::Storage(cause) | AppError::Internal(cause) => {
+                worker::console_error!("{}: {}", self.code(), cause)
+            }
+            AppError::CaptureFailed { cause, .. } => {
+                worker::console_error!("capture_failed: {}", cause)
+            }
+            _ => {}
+        }
+    }
+
+    pub fn json_response(&self) -> Response {
+        self.log();
+        let mut body = Map::new();
+        body.insert("error".into(), json!(self.code()));
+        body.insert("message".into(), json!(self.message()));
+        match self {
+            AppError::Validation(fields) => {
+                let fields: Map<String, Value> = fields
+                    .iter()
+                    .map(|(name, msg)| ((*name).to_string(), json!(msg)))
+                    .collect();
+                body.insert("fields".into(), Value::Object(fields));
+            }
+            AppError::CaptureFailed { fallback_url, .. } => {
+                body.insert("fallbackUrl".into(), json!(fallback_url));
+            }
+            _ => {}
+        }
+        let resp = http::json(self.status(), &Value::Object(body));
+        match self {
+            AppError::MethodNotAllowed(allow) => http::with_header(resp, "Allow", allow),
+            AppError::RateLimited => http::with_header(resp, "Retry-After", "60"),
+            _ => resp,
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,146 @@
+//! Small response helpers shared by every surface: JSON, HTML, redirects, CORS, security headers.
+use serde::Serialize;
+use worker::{Headers, Request, Response};
+
+use crate::error::{AppError, AppResult};
+
+fn build(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+    let headers = Headers::new();
+    // Header names and values here are static or validated: setting them cannot fail.
+    let _ = headers.set("Content-Type", content_type);
+    let _ = headers.set("X-Content-Type-Options", "nosniff");
+    Response::from_bytes(body)
+        .map(|r| r.with_status(status).with_headers(headers))
+        .unwrap_or_else(|_| Response::empty().expect("empty response").with_status(500))
+}
+
+pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
+    let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
+    with_header(
+        build(status, "application/json; charset=utf-8", body),
+        "Cache-Control",
+        "no-store",
+    )
+}
+
+/// An HTML page with a strict CSP: no scripts, styles only from the page itself, no framing.
+pub fn html(status: u16, markup: String) -> Response {
+    let resp = build(status, "text/html; charset=utf-8", markup.into_bytes());
+    let resp = with_header(
+        resp,
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'",
+    );
+    let resp = with_header(resp, "X-Frame-Options", "DENY");
+    let resp = with_header(resp, "Referrer-Policy", "no-referrer");
+    with_header(resp, "Cache-Control", "no-store")
+}
+
+pub fn bytes(content_type: &str, body: Vec<u8>) -> Response {
+    build(200, content_type, body)
+}
+
+/// 302 to an absolute URL that the caller built (never one taken from the request).
+pub fn found(location: &url::Url) -> Response {
+    let resp = build(302, "text/plain; charset=utf-8", Vec::new());
+    let resp = with_header(resp, "Location", location.as_str());
+    let resp = with_header(resp, "Cache-Control", "no-store");
+    // The provider does not need to learn the tracking link the visitor came through.
+    with_header(resp, "Referrer-Policy", "no-referrer")
+}
+
+pub fn no_content() -> Response {
+    build(204, "text/plain; charset=utf-8", Vec::new())
+}
+
+pub fn with_header(resp: Response, name: &str, value: &str) -> Response {
+    let headers = resp.headers().clone();
+    let _ = headers.set(name, value);
+    resp.with_headers(headers)
+}
+
+/// CORS for an origin the client allowed (or `None`: no CORS headers, the browser blocks).
+/// `Vary: Origin` always, since the answer depends on it.
+pub fn with_cors(resp: Response, allowed_origin: Option<&str>) -> Response {
+    let resp = with_header(resp, "Vary", "Origin");
+    match allowed_origin {
+        Some(origin) => with_header(resp, "Access-Control-Allow-Origin", origin),
+        None => resp,
+    }
+}
+
+pub fn preflight(allowed_origin: Option<&str>, methods: &str) -> Response {
+    let resp = with_cors(no_content(), allowed_origin);
+    if allowed_origin.is_none() {
+        return resp;
+    }
+    let resp = with_header(resp, "Access-Control-Allow-Methods", methods);
+    let resp = with_header(resp, "Access-Control-Allow-Headers", "Content-Type");
+    with_header(resp, "Access-Control-Max-Age", "86400")
+}
+
+pub fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers().get(name).ok().flatten()
+}
+
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    let url = req.url().ok()?;
+    let value = url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned());
+    value
+}
+
+/// Reads the body up to `limit` bytes: 413 beyond it (checked on Content-Length first, then
+/// on the bytes actually read, since the header can lie or be absent).
+pub async fn read_body(req: &mut Request, limit: usize) -> AppResult<Vec<u8>> {
+    if let Some(len) = header(req, "Content-Length").and_then(|v| v.trim().parse::<u64>().ok()) {
+        if len > limit as u64 {
+            return Err(AppError::PayloadTooLarge(limit));
+        }
+    }
+    let body = req
+        .bytes()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("Could not read the request body ({e}).")))?;
+    if body.len() > limit {
+        return Err(AppError::PayloadTooLarge(limit));
+    }
+    Ok(body)
+}
+
+/// 415 unless the request says it is JSON.
+pub fn require_json(req: &Request) -> AppResult<()> {
+    let ct = header(req, "Content-Type").unwrap_or_default();
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType)
+    }
+}
+
+/// Parses a JSON body into `T`, answering 400 with serde's own explanation (which names the
+/// offending field or position, never echoes values).
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    serde_json::from_slice(body).map_err(|e| {
+        let why = match e.classify() {
+            serde_json::error::Category::Data => {
+                format!("The request body has an invalid field: {e}.")
+            }
+            _ => "The request body is not valid JSON.".to_string(),
+        };
+        AppError::BadRequest(why)
+    })
+}
+
+pub fn not_modified() -> Response {
+    build(304, "text/plain; charset=utf-8", Vec::new())
+}

@@ -1,0 +1,99 @@
+//! Handoff's edge service: the widget API, the tracking redirect, the admin and operator
+//! APIs and the widget's own files, over one D1 database.
+//!
+//! The entry point only routes; each surface module owns its handlers, and decisions live in
+//! `handoff-core`.
+use worker::{event, Context, Env, Method, Request, Response, Result};
+
+mod admin_api;
+mod app;
+mod assets;
+mod error;
+mod http;
+mod links;
+mod operator;
+mod pages;
+mod random;
+mod redirect;
+mod repo;
+mod widget_api;
+
+use app::App;
+use error::AppError;
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    Ok(route(req, env).await)
+}
+
+fn only(req: &Request, allowed: &[Method], allow_header: &'static str) -> Option<Response> {
+    (!allowed.contains(&req.method()))
+        .then(|| AppError::MethodNotAllowed(allow_header).json_response())
+}
+
+async fn route(req: Request, env: Env) -> Response {
+    let path = req.path();
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    use Method::{Get, Head, Options, Post};
+
+    // Static assets first: they need neither D1 nor the request context.
+    match segments.as_slice() {
+        ["widget.js"] => {
+            return only(&req, &[Get, Head], "GET, HEAD")
+                .unwrap_or_else(|| assets::loader(http::header(&req, "If-None-Match").as_deref()))
+        }
+        ["w", version, file] => {
+            return only(&req, &[Get, Head], "GET, HEAD").unwrap_or_else(|| {
+                assets::bundle(version, file).unwrap_or_else(|| AppError::NotFound.json_response())
+            })
+        }
+        _ => {}
+    }
+
+    let app = match App::new(&req, env) {
+        Ok(app) => app,
+        Err(e) => return e.json_response(),
+    };
+    match segments.as_slice() {
+        ["healthz"] => match only(&req, &[Get, Head], "GET, HEAD") {
+            Some(resp) => resp,
+            None => match app.repo.ping().await {
+                Ok(()) => http::json(
+                    200,
+                    &serde_json::json!({ "ok": true, "assetVersion": assets::VERSION }),
+                ),
+                Err(e) => e.json_response(),
+            },
+        },
+        ["api", "v1", "widget-config"] => match only(&req, &[Get, Options], "GET, OPTIONS") {
+            Some(resp) => resp,
+            None => widget_api::config(&app, req).await,
+        },
+        ["api", "v1", "handoffs"] => match only(&req, &[Post, Options], "POST, OPTIONS") {
+            Some(resp) => resp,
+            None => widget_api::capture(&app, req).await,
+        },
+        ["r", id] => match only(&req, &[Get, Head], "GET, HEAD") {
+            Some(resp) => resp,
+            None => redirect::follow(&app, &req, id).await,
+        },
+        ["api", "v1", "admin", "handoffs", id] => match only(&req, &[Get], "GET") {
+            Some(resp) => resp,
+            None => admin_api::get_handoff(&app, &req, id).await,
+        },
+        ["api", "v1", "operator", "clients"] => match only(&req, &[Post], "POST") {
+            Some(resp) => resp,
+            None => operator::create_client(&app, req).await,
+        },
+        ["api", "v1", "operator", "clients", slug, "admin-keys"] => {
+            match only(&req, &[Post], "POST") {
+                Some(resp) => resp,
+                None => {
+                    let slug = slug.to_string();
+                    operator::issue_admin_key(&app, req, &slug).await
+                }
+            }
+        }
+        _ => AppError::NotFound.json_response(),
+    }
+}

@@ -1,0 +1,185 @@
+//! The operator API (us, not the businesses): create clients and issue admin keys.
+//! Authenticated with the `OPERATOR_TOKEN` secret, compared in constant time; without that
+//! secret the API does not exist (404). Admin keys are returned once and stored hashed.
+use handoff_core::{
+    crypto::{constant_time_eq, hash_admin_key},
+    id::{base64url_encode, new_admin_key},
+    lead::{clean_field, Field},
+    settings::{validate_origin, validate_settings, validate_slug, SettingsInput, Strictness},
+};
+use serde::Deserialize;
+use serde_json::json;
+use worker::Request;
+
+use crate::{
+    app::App,
+    error::{AppError, AppResult},
+    http, random,
+    repo::NewClient,
+};
+
+const BODY_LIMIT: usize = 16 * 1024;
+
+fn authorize(app: &App, req: &Request) -> AppResult<()> {
+    let Some(expected) = app.operator_token() else {
+        return Err(AppError::NotFound);
+    };
+    let given = http::header(req, "Authorization")
+        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()))
+        .unwrap_or_default();
+    if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+        Ok(())
+    } else {
+        Err(AppError::Unauthorized)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct CreateClient {
+    slug: String,
+    name: String,
+    allowed_origins: Vec<String>,
+    contact_email: String,
+    contact_phone: String,
+    booking_mode: String,
+    external_booking_provider_name: String,
+    external_booking_url: String,
+    external_booking_embed_mode: String,
+    external_booking_disclaimer: String,
+    external_booking_utm_source: String,
+    external_booking_utm_campaign: String,
+    external_booking_prefill: Option<bool>,
+    services: Vec<String>,
+    admin_key_label: String,
+}
+
+fn field_error(field: &'static str, message: &'static str) -> (&'static str, &'static str) {
+    (field, message)
+}
+
+pub async fn create_client(app: &App, mut req: Request) -> worker::Response {
+    let result = async {
+        authorize(app, &req)?;
+        http::require_json(&req)?;
+        let body = http::read_body(&mut req, BODY_LIMIT).await?;
+        let input: CreateClient = http::parse_json(&body)?;
+
+        let mut errors = Vec::new();
+        let slug = validate_slug(&input.slug)
+            .map_err(|m| errors.push(field_error("slug", m)))
+            .ok();
+        let name = input.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 100 {
+            errors.push(field_error(
+                "name",
+                "Give the business a name (up to 100 characters).",
+            ));
+        }
+        let origins: Vec<String> = input
+            .allowed_origins
+            .iter()
+            .filter_map(|o| {
+                validate_origin(o)
+                    .map_err(|m| errors.push(field_error("allowedOrigins", m)))
+                    .ok()
+            })
+            .collect();
+        let contact_email = clean_field(Field::CustomerEmail, &input.contact_email)
+            .map_err(|m| errors.push(field_error("contactEmail", m)))
+            .ok()
+            .flatten();
+        let contact_phone = clean_field(Field::CustomerPhone, &input.contact_phone)
+            .map_err(|m| errors.push(field_error("contactPhone", m)))
+            .ok()
+            .flatten();
+        let settings_input = SettingsInput {
+            booking_mode: input.booking_mode,
+            external_booking_provider_name: input.external_booking_provider_name,
+            external_booking_url: input.external_booking_url,
+            external_booking_embed_mode: input.external_booking_embed_mode,
+            external_booking_disclaimer: input.external_booking_disclaimer,
+            external_booking_utm_source: input.external_booking_utm_source,
+            external_booking_utm_campaign: input.external_booking_utm_campaign,
+            external_booking_prefill: input.external_booking_prefill.unwrap_or(true),
+            services: input.services,
+            ..SettingsInput::default()
+        };
+        // Draft: an operator may create a client before its booking URL is known; the
+        // dashboard and widget then say so instead of breaking.
+        let settings = validate_settings(&settings_input, Strictness::Draft)
+            .map_err(|errs| errors.extend(errs.iter().map(|e| (e.field.json_name(), e.message))))
+            .ok();
+        let (Some(slug), Some(settings), true) = (slug, settings, errors.is_empty()) else {
+            return Err(AppError::Validation(errors));
+        };
+        if app.repo.slug_exists(&slug).await? {
+            return Err(AppError::Conflict("That slug is taken."));
+        }
+
+        let client_id = format!("cl_{}", base64url_encode(&random::bytes16()?));
+        let admin_key = new_admin_key(&random::bytes32()?);
+        let label = if input.admin_key_label.trim().is_empty() {
+            "initial"
+        } else {
+            input.admin_key_label.trim()
+        };
+        let new = NewClient {
+            id: &client_id,
+            slug: &slug,
+            name: &name,
+            allowed_origins: &origins,
+            contact_email: contact_email.as_deref(),
+            contact_phone: contact_phone.as_deref(),
+            settings: &settings,
+        };
+        app.repo
+            .create_client(&new, &hash_admin_key(&admin_key), label, app.now)
+            .await?;
+        Ok::<_, AppError>(http::json(
+            201,
+            &json!({ "clientId": client_id, "slug": slug, "adminKey": admin_key }),
+        ))
+    }
+    .await;
+    result.unwrap_or_else(|e| e.json_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct IssueKey {
+    label: String,
+}
+
+/// Issues another admin key for an existing client (e.g. the demo seed on every start).
+pub async fn issue_admin_key(app: &App, mut req: Request, slug: &str) -> worker::Response {
+    let result = async {
+        authorize(app, &req)?;
+        let body = http::read_body(&mut req, BODY_LIMIT).await?;
+        let input: IssueKey = if body.is_empty() {
+            IssueKey::default()
+        } else {
+            http::parse_json(&body)?
+        };
+        let client = app
+            .repo
+            .client_id_by_slug(slug)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let admin_key = new_admin_key(&random::bytes32()?);
+        let label = if input.label.trim().is_empty() {
+            "operator"
+        } else {
+            input.label.trim()
+        };
+        app.repo
+            .add_admin_key(&client, &hash_admin_key(&admin_key), label, app.now)
+            .await?;
+        Ok::<_, AppError>(http::json(
+            201,
+            &json!({ "slug": slug, "adminKey": admin_key }),
+        ))
+    }
+    .await;
+    result.unwrap_or_else(|e| e.json_response())
+}

@@ -1,0 +1,92 @@
+//! Server-rendered pages visitors can land on (maud escapes every interpolated value).
+use handoff_core::copy;
+use maud::{html, Markup, DOCTYPE};
+use worker::Response;
+
+use crate::{http, repo::Client};
+
+const STYLE: &str = "
+:root{color-scheme:light;--accent:#0f766e;--ink:#1f2937;--muted:#4b5563}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ink);background:#f3f4f6}
+main{max-width:34rem;margin:10vh auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+h1{font-size:1.35rem;margin:0 0 .75rem}
+p{margin:.5rem 0;color:var(--muted)}
+a{color:var(--accent)}
+.cta{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:1rem}
+.cta a{display:inline-block;padding:.6rem 1rem;border:1px solid var(--accent);border-radius:8px;text-decoration:none;font-weight:600}
+@media (max-width:480px){main{margin:0;min-height:100vh;border-radius:0}}
+";
+
+pub fn layout(title: &str, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (title) }
+                style { (maud::PreEscaped(STYLE)) }
+            }
+            body { main { (body) } }
+        }
+    }
+    .into_string()
+}
+
+/// Phone and email links for a client, only those it has.
+pub fn contact_cta(client: &Client) -> Markup {
+    html! {
+        @if client.contact_phone.is_some() || client.contact_email.is_some() {
+            div.cta {
+                @if let Some(phone) = &client.contact_phone {
+                    a href={ "tel:" (phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()) } { "Call " (phone) }
+                }
+                @if let Some(email) = &client.contact_email {
+                    a href={ "mailto:" (email) } { "Email " (email) }
+                }
+            }
+        }
+    }
+}
+
+pub fn link_not_found() -> Response {
+    http::html(
+        404,
+        layout(
+            "Booking link not found",
+            html! {
+                h1 { "This booking link isn't valid" }
+                p { "The link may be incomplete or out of date. Please go back to the business's website and tap \"Book\" again, or contact the business directly." }
+            },
+        ),
+    )
+}
+
+pub fn link_temporarily_unavailable() -> Response {
+    http::html(
+        503,
+        layout(
+            "Booking link temporarily unavailable",
+            html! {
+                h1 { "We couldn't open the booking page just now" }
+                p { "Please try the link again in a moment. If it keeps failing, go back to the business's website and contact them directly." }
+            },
+        ),
+    )
+}
+
+pub fn booking_unavailable(client: &Client) -> Response {
+    http::html(
+        200,
+        layout(
+            "Online booking unavailable",
+            html! {
+                h1 { (copy::BOOKING_UNAVAILABLE) }
+                p { "You can reach " (client.name) " directly:" }
+                (contact_cta(client))
+            },
+        ),
+    )
+}
