@@ -1,0 +1,133 @@
+// Starts the real built worker (worker/build/index.js + wasm) in workerd through miniflare,
+// with a fresh in-memory local D1 that has schema.sql applied, and the same bindings as
+// wrangler.toml. Tests talk to it over HTTP, like any client would.
+import { Miniflare } from 'miniflare';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Splits a SQL file into statements (our schema has no semicolons inside literals). */
+export function sqlStatements(sql) {
+  return sql
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('--'))
+    .join('\n')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export async function applySql(db, file) {
+  for (const stmt of sqlStatements(readFileSync(join(root, file), 'utf8'))) {
+    await db.prepare(stmt).run();
+  }
+}
+
+/**
+ * @param {object} [opts]
+ * @param {number} [opts.port] listen on 127.0.0.1:port (0 = any free port) for browsers
+ * @param {number} [opts.captureLimit] CAPTURE_LIMITER requests per 60 s
+ * @param {string|null} [opts.schema] SQL file to apply (null: none, a broken database)
+ * @param {object} [opts.bindings] extra/overriding vars and secrets
+ */
+export async function startWorker(opts = {}) {
+  const operatorToken = randomBytes(24).toString('hex');
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: join(root, 'worker/build/index.js'),
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
+    compatibilityDate: '2025-09-01',
+    d1Databases: ['DB'],
+    d1Persist: false,
+    cf: false,
+    ratelimits: {
+      CAPTURE_LIMITER: { namespace_id: '1001', simple: { limit: opts.captureLimit ?? 10_000, period: 60 } },
+    },
+    bindings: {
+      OPERATOR_TOKEN: operatorToken,
+      IP_SALT: 'test-ip-salt',
+      SESSION_KEY: 'test-session-key',
+      SECRETS_KEY: 'test-secrets-key',
+      ...(opts.bindings ?? {}),
+    },
+    ...(opts.port !== undefined ? { host: '127.0.0.1', port: opts.port } : {}),
+  });
+  const url = opts.port !== undefined ? (await mf.ready).toString().replace(/\/$/, '') : 'http://edge.test';
+  const db = await mf.getD1Database('DB');
+  const schema = opts.schema === undefined ? 'schema.sql' : opts.schema;
+  if (schema) await applySql(db, schema);
+
+  const w = {
+    mf,
+    db,
+    url,
+    operatorToken,
+    /** fetch against the worker; relative paths are resolved against its URL. */
+    fetch(path, init = {}) {
+      return mf.dispatchFetch(new URL(path, url).toString(), { redirect: 'manual', ...init });
+    },
+    async json(path, init) {
+      const res = await w.fetch(path, init);
+      const text = await res.text();
+      let body;
+      try { body = JSON.parse(text); } catch { body = text; }
+      return { status: res.status, headers: res.headers, body };
+    },
+    /** Creates a client through the operator API; returns { slug, adminKey, clientId }. */
+    async createClient(fields) {
+      const { status, body } = await w.json('/api/v1/operator/clients', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },
+        body: JSON.stringify(fields),
+      });
+      if (status !== 201) throw new Error(`createClient ${status}: ${JSON.stringify(body)}`);
+      return body;
+    },
+    /** A capture as the widget sends it, from `origin`. */
+    capture(slug, lead, { origin, headers = {} } = {}) {
+      return w.json(`/api/v1/handoffs?client=${encodeURIComponent(slug)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(origin ? { origin } : {}), ...headers },
+        body: typeof lead === 'string' ? lead : JSON.stringify(lead),
+      });
+    },
+    admin(adminKey, path) {
+      return w.json(path, { headers: { authorization: `Bearer ${adminKey}` } });
+    },
+    dispose: () => mf.dispose(),
+  };
+  return w;
+}
+
+export const SITE = 'https://seaside-spa.example';
+export const OTHER_SITE = 'https://harbor-physio.example';
+
+/** A client in external mode pointing at a provider URL with its own params and fragment. */
+export function spaClient(overrides = {}) {
+  return {
+    slug: 'seaside-spa',
+    name: 'Seaside Day Spa',
+    allowedOrigins: [SITE],
+    bookingMode: 'external',
+    externalBookingProviderName: 'Calendly',
+    externalBookingUrl: 'https://calendly.com/seaside-spa/60min?month=2026-12#top',
+    externalBookingUtmCampaign: 'winter-demo',
+    contactEmail: 'hello@seaside-spa.example',
+    contactPhone: '+1 555 010 2030',
+    services: ['Massage', 'Facial'],
+    ...overrides,
+  };
+}
+
+export const ADA = {
+  customerName: 'Ada Lovelace',
+  customerEmail: 'ada@example.com',
+  requestedService: 'Massage',
+  preferredDateTimeText: 'Friday afternoon',
+  notes: 'First visit',
+  sourcePage: 'https://seaside-spa.example/treatments?utm_source=newsletter',
+  industry: 'spa',
+};
