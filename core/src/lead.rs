@@ -356,6 +356,21 @@ fn domain_ok(domain: &str) -> bool {
         && last.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
+/// 16–19 Luhn-valid digits can only be a card. 13–15 digits can be a real international
+/// number (about one in ten passes Luhn by chance), so there only the card networks' own
+/// shapes count — old Visa (13, "4"), Diners (14, "30"/"36"/"38"), Amex (15, "34"/"37") — and
+/// never when the visitor wrote a leading "+", which marks a phone number.
+fn looks_like_card(digits: &str, international: bool) -> bool {
+    let shaped = match digits.len() {
+        16..=19 => true,
+        13 => !international && digits.starts_with('4'),
+        14 => !international && ["30", "36", "38"].iter().any(|p| digits.starts_with(p)),
+        15 => !international && ["34", "37"].iter().any(|p| digits.starts_with(p)),
+        _ => false,
+    };
+    shaped && luhn_valid(digits)
+}
+
 fn parse_phone(text: &str) -> Result<String, &'static str> {
     let mut digits = String::new();
     for (i, c) in text.chars().enumerate() {
@@ -367,7 +382,7 @@ fn parse_phone(text: &str) -> Result<String, &'static str> {
         }
     }
     // Checked before the digit count so a 16-digit card gets the message that explains why.
-    if digits.len() >= 13 && luhn_valid(&digits) {
+    if looks_like_card(&digits, text.starts_with('+')) {
         return Err(PHONE_LOOKS_LIKE_CARD);
     }
     if !(7..=15).contains(&digits.len()) {
@@ -566,6 +581,7 @@ mod tests {
             "4111 1111 1111 1111",
             "4111-1111-1111-1111",
             "4222222222222",
+            "378282246310005",
             "6304000000000000000",
             "+4111111111111111",
         ];
@@ -574,6 +590,19 @@ mod tests {
                 clean_field(Field::CustomerPhone, input),
                 Err(PHONE_LOOKS_LIKE_CARD),
                 "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keeps_international_numbers_that_happen_to_pass_luhn() {
+        // 13–15 digit numbers: about one in ten passes Luhn by chance.
+        for input in ["+86 138 0013 8000 0", "86 138 0013 8000 0", "+4 222 222 222 222"] {
+            let digits: String = input.chars().filter(char::is_ascii_digit).collect();
+            assert!(luhn_valid(&digits), "{input:?} is a Luhn-valid case");
+            assert!(
+                clean_field(Field::CustomerPhone, input).is_ok(),
+                "{input:?} is a phone number"
             );
         }
     }
