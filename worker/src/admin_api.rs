@@ -2,7 +2,7 @@
 //! The key decides the effective client; a handoff of any other client is a plain 404.
 use handoff_core::{crypto::hash_admin_key, id::HandoffId, time::iso8601_from_millis};
 use serde_json::{json, Value};
-use worker::{Request, Response};
+use worker::{Method, Request, Response};
 
 use crate::{
     app::App,
@@ -69,4 +69,15 @@ pub async fn get_handoff(app: &App, req: &Request, raw_id: &str) -> Response {
     }
     .await;
     result.unwrap_or_else(|e| e.json_response())
+}
+
+/// `/api/v1/admin/…`
+pub async fn route(app: &App, req: Request, rest: &[&str]) -> Response {
+    match rest {
+        ["handoffs", id] => match http::only(&req, &[Method::Get], "GET") {
+            Some(resp) => resp,
+            None => get_handoff(app, &req, id).await,
+        },
+        _ => AppError::NotFound.json_response(),
+    }
 }

@@ -1,6 +1,6 @@
 //! Small response helpers shared by every surface: JSON, HTML, redirects, CORS, security headers.
 use serde::Serialize;
-use worker::{Headers, Request, Response};
+use worker::{Headers, Method, Request, Response};
 
 use crate::error::{AppError, AppResult};
 
@@ -143,4 +143,10 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
 
 pub fn not_modified() -> Response {
     build(304, "text/plain; charset=utf-8", Vec::new())
+}
+
+/// `Some(405 response)` unless the request uses one of `allowed` (`allow_header` lists them).
+pub fn only(req: &Request, allowed: &[Method], allow_header: &'static str) -> Option<Response> {
+    (!allowed.contains(&req.method()))
+        .then(|| AppError::MethodNotAllowed(allow_header).json_response())
 }

@@ -8,6 +8,7 @@ use worker::{event, Context, Env, Method, Request, Response, Result};
 mod admin_api;
 mod app;
 mod assets;
+mod dashboard;
 mod error;
 mod http;
 mod links;
@@ -26,10 +27,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     Ok(route(req, env).await)
 }
 
-fn only(req: &Request, allowed: &[Method], allow_header: &'static str) -> Option<Response> {
-    (!allowed.contains(&req.method()))
-        .then(|| AppError::MethodNotAllowed(allow_header).json_response())
-}
+use http::only;
 
 async fn route(req: Request, env: Env) -> Response {
     let path = req.path();
@@ -77,23 +75,9 @@ async fn route(req: Request, env: Env) -> Response {
             Some(resp) => resp,
             None => redirect::follow(&app, &req, id).await,
         },
-        ["api", "v1", "admin", "handoffs", id] => match only(&req, &[Get], "GET") {
-            Some(resp) => resp,
-            None => admin_api::get_handoff(&app, &req, id).await,
-        },
-        ["api", "v1", "operator", "clients"] => match only(&req, &[Post], "POST") {
-            Some(resp) => resp,
-            None => operator::create_client(&app, req).await,
-        },
-        ["api", "v1", "operator", "clients", slug, "admin-keys"] => {
-            match only(&req, &[Post], "POST") {
-                Some(resp) => resp,
-                None => {
-                    let slug = slug.to_string();
-                    operator::issue_admin_key(&app, req, &slug).await
-                }
-            }
-        }
+        ["api", "v1", "admin", rest @ ..] => admin_api::route(&app, req, rest).await,
+        ["api", "v1", "operator", rest @ ..] => operator::route(&app, req, rest).await,
+        ["dashboard", rest @ ..] => dashboard::route(&app, req, rest).await,
         _ => AppError::NotFound.json_response(),
     }
 }

@@ -9,7 +9,7 @@ use handoff_core::{
 };
 use serde::Deserialize;
 use serde_json::json;
-use worker::Request;
+use worker::{Method, Request, Response};
 
 use crate::{
     app::App,
@@ -58,7 +58,7 @@ fn field_error(field: &'static str, message: &'static str) -> (&'static str, &'s
     (field, message)
 }
 
-pub async fn create_client(app: &App, mut req: Request) -> worker::Response {
+pub async fn create_client(app: &App, mut req: Request) -> Response {
     let result = async {
         authorize(app, &req)?;
         http::require_json(&req)?;
@@ -152,7 +152,7 @@ struct IssueKey {
 }
 
 /// Issues another admin key for an existing client (e.g. the demo seed on every start).
-pub async fn issue_admin_key(app: &App, mut req: Request, slug: &str) -> worker::Response {
+pub async fn issue_admin_key(app: &App, mut req: Request, slug: &str) -> Response {
     let result = async {
         authorize(app, &req)?;
         let body = http::read_body(&mut req, BODY_LIMIT).await?;
@@ -182,4 +182,16 @@ pub async fn issue_admin_key(app: &App, mut req: Request, slug: &str) -> worker:
     }
     .await;
     result.unwrap_or_else(|e| e.json_response())
+}
+
+/// `/api/v1/operator/…`
+pub async fn route(app: &App, req: Request, rest: &[&str]) -> Response {
+    if let Some(resp) = http::only(&req, &[Method::Post], "POST") {
+        return resp;
+    }
+    match rest {
+        ["clients"] => create_client(app, req).await,
+        ["clients", slug, "admin-keys"] => issue_admin_key(app, req, slug).await,
+        _ => AppError::NotFound.json_response(),
+    }
 }

@@ -90,3 +90,16 @@ pub fn booking_unavailable(client: &Client) -> Response {
         ),
     )
 }
+
+pub fn not_found_page() -> Response {
+    http::html(
+        404,
+        layout(
+            "Page not found",
+            html! {
+                h1 { "Page not found" }
+                p { "There is nothing at this address." }
+            },
+        ),
+    )
+}
