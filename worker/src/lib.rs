@@ -8,8 +8,10 @@ use worker::{event, Context, Env, Method, Request, Response, Result};
 mod admin_api;
 mod app;
 mod assets;
+mod capture;
 mod dashboard;
 mod error;
+mod hosted;
 mod http;
 mod links;
 mod operator;
@@ -75,6 +77,7 @@ async fn route(req: Request, env: Env) -> Response {
             Some(resp) => resp,
             None => redirect::follow(&app, &req, id).await,
         },
+        ["b", slug] => hosted::route(&app, req, slug).await,
         ["api", "v1", "admin", rest @ ..] => admin_api::route(&app, req, rest).await,
         ["api", "v1", "operator", rest @ ..] => operator::route(&app, req, rest).await,
         ["dashboard", rest @ ..] => dashboard::route(&app, req, rest).await,

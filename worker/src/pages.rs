@@ -15,6 +15,18 @@ p{margin:.5rem 0;color:var(--muted)}
 a{color:var(--accent)}
 .cta{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:1rem}
 .cta a{display:inline-block;padding:.6rem 1rem;border:1px solid var(--accent);border-radius:8px;text-decoration:none;font-weight:600}
+form{margin-top:1rem}
+.field{margin:0 0 .9rem}
+label{display:block;font-weight:600;margin-bottom:.25rem}
+.hint{font-weight:400;color:var(--muted);font-size:.9rem}
+input,textarea{width:100%;font:inherit;padding:.55rem .65rem;border:1px solid #9ca3af;border-radius:8px;background:#fff;color:var(--ink)}
+input:focus,textarea:focus,button:focus,a:focus{outline:3px solid #99f6e4;outline-offset:1px}
+.invalid input,.invalid textarea{border-color:#b91c1c}
+.error{color:#b91c1c;font-size:.92rem;margin:.3rem 0 0}
+button,a.primary{display:inline-block;font:inherit;font-weight:600;padding:.7rem 1.2rem;border:0;border-radius:8px;background:var(--accent);color:#fff;text-decoration:none;cursor:pointer}
+.small{font-size:.88rem}
+.rawurl{word-break:break-all;color:var(--muted)}
+.copy{color:var(--ink);font-size:1.05rem}
 @media (max-width:480px){main{margin:0;min-height:100vh;border-radius:0}}
 ";
 

@@ -3,28 +3,21 @@
 //! Both are cross-origin by nature (the widget runs on the business's site), so both answer
 //! CORS only to the origins that client allowed, with `Vary: Origin`. The client is named by
 //! its public slug and verified by that origin; no other id is accepted from the caller.
-use handoff_core::{
-    copy,
-    crypto::hash_ip,
-    id::HandoffId,
-    lead::{validate_lead, LeadInput},
-    redirect::Prefill,
-    settings::BookingMode,
-};
+use handoff_core::{copy, lead::LeadInput, settings::BookingMode};
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Method, Request, Response};
 
 use crate::{
     app::App,
+    capture::capture_lead,
     error::{AppError, AppResult},
-    http, links, random,
-    repo::{Client, NewHandoff},
+    http, links,
+    repo::Client,
 };
 
 /// Captures are small; anything bigger is not a booking request.
 pub const CAPTURE_BODY_LIMIT: usize = 8 * 1024;
-const USER_AGENT_MAX_CHARS: usize = 200;
 
 /// The request's Origin when the client allows it.
 fn allowed_origin<'a>(client: &Client, origin: &'a Option<String>) -> Option<&'a str> {
@@ -136,71 +129,26 @@ async fn capture_for(
     }
     http::require_json(req)?;
     let body = http::read_body(req, CAPTURE_BODY_LIMIT).await?;
-
-    let ip_hash = http::header(req, "CF-Connecting-IP")
-        .and_then(|ip| app.ip_salt().map(|salt| hash_ip(&salt, &ip)));
-    let limiter_key = format!(
-        "{}:{}",
-        client.id.as_str(),
-        ip_hash.as_deref().unwrap_or("-")
-    );
-    if !app.allow_capture(&limiter_key).await {
-        return Err(AppError::RateLimited);
-    }
-
     let input: CaptureBody = http::parse_json(&body)?;
-    let lead =
-        validate_lead(&input.into()).map_err(|errors| AppError::from_field_errors(&errors))?;
+    let captured = capture_lead(app, req, client, &input.into()).await?;
 
     let s = &client.settings;
-    let external = s.booking_mode == BookingMode::External;
-    if external && !s.booking_available() {
-        return Err(AppError::BookingUnavailable);
-    }
-
-    let id = HandoffId::from_bytes(&random::bytes16()?);
-    let visitor = Prefill {
-        name: &lead.customer_name,
-        email: lead.customer_email.as_deref(),
-        phone: lead.customer_phone.as_deref(),
-        notes: lead.notes.as_deref(),
-    };
-    let planned = links::handoff_target(client, id.as_str(), visitor).map(|u| u.to_string());
-    let user_agent = http::header(req, "User-Agent")
-        .map(|ua| ua.chars().take(USER_AGENT_MAX_CHARS).collect::<String>());
-    let new = NewHandoff {
-        id: &id,
-        created_at: app.now,
-        lead: &lead,
-        planned_url: planned.as_deref(),
-        user_agent: user_agent.as_deref(),
-        ip_hash: ip_hash.as_deref(),
-    };
-    if let Err(e) = app.repo.insert_handoff(&client.id, &new).await {
-        // The visitor can still book: hand them the provider link without our reference.
-        return Err(AppError::CaptureFailed {
-            cause: e.to_string(),
-            fallback_url: links::direct_target(client).map(|u| u.to_string()),
-        });
-    }
-
-    let body = if external {
-        json!({
-            "id": id.as_str(),
+    let body = match captured.continue_url {
+        Some(continue_url) => json!({
+            "id": captured.id.as_str(),
             "status": "new",
             "bookingMode": "external",
-            "continueUrl": links::continue_url(&app.edge, id.as_str()),
+            "continueUrl": continue_url,
             "providerName": s.external_booking_provider_name,
             "copy": copy::handoff_copy(s.external_booking_provider_name.as_deref()),
             "disclaimer": s.external_booking_disclaimer,
-        })
-    } else {
-        json!({
-            "id": id.as_str(),
+        }),
+        None => json!({
+            "id": captured.id.as_str(),
             "status": "new",
             "bookingMode": "internal",
             "copy": copy::request_only_copy(&client.name),
-        })
+        }),
     };
     Ok(http::json(201, &body))
 }
