@@ -43,6 +43,14 @@ impl App {
         self.secret("IP_SALT").map(String::into_bytes)
     }
 
+    /// `/bench/static-redirect` exists only where the `BENCH_BASELINE` var is "1" (bench runs).
+    pub fn bench_baseline_enabled(&self) -> bool {
+        self.env
+            .var("BENCH_BASELINE")
+            .map(|v| v.to_string() == "1")
+            .unwrap_or(false)
+    }
+
     pub fn operator_token(&self) -> Option<String> {
         self.secret("OPERATOR_TOKEN")
     }

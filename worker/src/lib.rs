@@ -78,6 +78,10 @@ async fn route(req: Request, env: Env) -> Response {
             None => redirect::follow(&app, &req, id).await,
         },
         ["b", slug] => hosted::route(&app, req, slug).await,
+        // The benchmarks' same-run baseline: a static 302 with no D1, only when enabled.
+        ["bench", "static-redirect"] if app.bench_baseline_enabled() => {
+            http::found(&url::Url::parse("https://provider.example/book").expect("static URL"))
+        }
         ["api", "v1", "admin", rest @ ..] => admin_api::route(&app, req, rest).await,
         ["api", "v1", "operator", rest @ ..] => operator::route(&app, req, rest).await,
         ["dashboard", rest @ ..] => dashboard::route(&app, req, rest).await,
