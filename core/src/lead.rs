@@ -597,7 +597,11 @@ mod tests {
     #[test]
     fn keeps_international_numbers_that_happen_to_pass_luhn() {
         // 13–15 digit numbers: about one in ten passes Luhn by chance.
-        for input in ["+86 138 0013 8000 0", "86 138 0013 8000 0", "+4 222 222 222 222"] {
+        for input in [
+            "+86 138 0013 8000 0",
+            "86 138 0013 8000 0",
+            "+4 222 222 222 222",
+        ] {
             let digits: String = input.chars().filter(char::is_ascii_digit).collect();
             assert!(luhn_valid(&digits), "{input:?} is a Luhn-valid case");
             assert!(

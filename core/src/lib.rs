@@ -22,3 +22,5 @@ pub mod crypto;
 pub mod redirect;
 #[cfg(feature = "server")]
 pub mod settings;
+#[cfg(feature = "server")]
+pub mod webhook;
