@@ -1,0 +1,170 @@
+//! The widget's side of the HTTP contract (notes/widget-contract.md): reading the widget config
+//! and the loader's options, and `POST /api/v1/handoffs`. JSON goes through the browser's own
+//! `JSON` and `Reflect`, which costs the wasm nothing, instead of serde.
+
+use handoff_core::lead::Field;
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, XmlHttpRequest};
+
+use crate::conversation::{Config, Page, SendOutcome};
+
+/// A slow network must not leave the visitor on "Sending…" forever.
+const SEND_TIMEOUT_MS: u32 = 20_000;
+
+/// What the loader passes to `mount`.
+pub struct Opts {
+    pub api_base: String,
+    pub slug: String,
+    pub page: Page,
+    pub inline: bool,
+    /// The visitor already clicked the loader's launcher.
+    pub open: bool,
+    pub host: Option<Element>,
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A non-blank string property.
+fn text(obj: &JsValue, key: &str) -> Option<String> {
+    get(obj, key).as_string().filter(|s| !s.trim().is_empty())
+}
+
+pub fn parse_opts(opts: &JsValue) -> Opts {
+    Opts {
+        api_base: text(opts, "apiBase")
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_string(),
+        slug: text(opts, "slug").unwrap_or_default(),
+        page: Page {
+            source_page: text(opts, "sourcePage").unwrap_or_default(),
+            industry: text(opts, "industry").unwrap_or_default(),
+        },
+        inline: text(opts, "mode").as_deref() == Some("inline"),
+        open: get(opts, "open").as_bool().unwrap_or(false),
+        host: get(opts, "host").dyn_into().ok(),
+    }
+}
+
+/// The public widget config; `None` when it is not a config at all (then the widget shows its
+/// failure view). Missing optional fields take the safe reading.
+pub fn parse_config(config: &JsValue) -> Option<Config> {
+    if !config.is_object() {
+        return None;
+    }
+    let services = get(config, "services");
+    let services = if Array::is_array(&services) {
+        Array::from(&services)
+            .iter()
+            .filter_map(|s| s.as_string())
+            .filter(|s| !s.trim().is_empty())
+            .take(30)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let contact = get(config, "contact");
+    Some(Config {
+        business_name: text(config, "businessName")?,
+        request_only: text(config, "bookingMode").as_deref() == Some("internal"),
+        // An older server without the flag still validates every request (409 when unavailable).
+        booking_available: get(config, "bookingAvailable").as_bool().unwrap_or(true),
+        provider_name: text(config, "providerName"),
+        disclaimer: text(config, "disclaimer"),
+        services,
+        contact_email: text(&contact, "email"),
+        contact_phone: text(&contact, "phone"),
+        fallback_url: text(config, "fallbackUrl"),
+        hosted_page_url: text(config, "hostedPageUrl"),
+    })
+}
+
+/// The no-JS hosted booking page, for when not even the config is usable.
+pub fn hosted_page(opts: &Opts) -> String {
+    let slug = String::from(js_sys::encode_uri_component(&opts.slug));
+    format!("{}/b/{slug}", opts.api_base)
+}
+
+/// `POST {API}/api/v1/handoffs?client=SLUG`; `done` gets what the server answered, or
+/// `Failed` when there was no answer at all (network error, timeout, CORS refusal).
+/// XMLHttpRequest rather than `fetch`: its one `loadend` event carries status and body, so
+/// the wasm needs no promise chain or async executor (measured: ~2.3 KB gzipped less than
+/// `fetch` with wasm-bindgen-futures).
+pub fn send_handoff(
+    opts: &Opts,
+    fields: &[(Field, String)],
+    done: impl Fn(SendOutcome) + Clone + 'static,
+) {
+    if start_request(opts, fields, done.clone()).is_err() {
+        done(SendOutcome::Failed { fallback_url: None });
+    }
+}
+
+fn start_request(
+    opts: &Opts,
+    fields: &[(Field, String)],
+    done: impl Fn(SendOutcome) + 'static,
+) -> Result<(), JsValue> {
+    let body = Object::new();
+    for (field, value) in fields {
+        Reflect::set(&body, &field.json_name().into(), &value.into())?;
+    }
+    let url = format!(
+        "{}/api/v1/handoffs?client={}",
+        opts.api_base,
+        String::from(js_sys::encode_uri_component(&opts.slug))
+    );
+    let xhr = XmlHttpRequest::new()?;
+    xhr.open("POST", &url)?;
+    xhr.set_request_header("content-type", "application/json")?;
+    xhr.set_timeout(SEND_TIMEOUT_MS);
+    let answered = xhr.clone();
+    // `loadend` follows load, error, timeout and abort alike: exactly one answer per request.
+    crate::listen(&xhr, "loadend", move |_| {
+        let status = answered.status().unwrap_or(0);
+        let body = answered.response_text().ok().flatten();
+        let json = body.and_then(|text| JSON::parse(&text).ok());
+        done(outcome(status, &json.unwrap_or(JsValue::NULL)));
+    })?;
+    xhr.send_with_opt_str(Some(&String::from(JSON::stringify(&body)?)))
+}
+
+/// Maps the contract's statuses to what the dialogue does next.
+fn outcome(status: u16, json: &JsValue) -> SendOutcome {
+    match status {
+        200 | 201 => match text(json, "id") {
+            Some(handoff_id) => SendOutcome::Created {
+                handoff_id,
+                continue_url: text(json, "continueUrl")
+                    .filter(|_| text(json, "bookingMode").as_deref() != Some("internal")),
+                provider_name: text(json, "providerName"),
+                copy: text(json, "copy"),
+                disclaimer: text(json, "disclaimer"),
+            },
+            None => SendOutcome::Failed { fallback_url: None },
+        },
+        422 => {
+            // The first rejected field in the form's own order, so the earliest question is re-asked.
+            let errors = get(json, "fields");
+            Field::ALL
+                .iter()
+                .find_map(|&field| {
+                    text(&errors, field.json_name())
+                        .map(|message| SendOutcome::Invalid { field, message })
+                })
+                .unwrap_or(SendOutcome::Failed { fallback_url: None })
+        }
+        409 => SendOutcome::Unavailable {
+            message: text(json, "message"),
+        },
+        429 => SendOutcome::RateLimited {
+            message: text(json, "message"),
+        },
+        _ => SendOutcome::Failed {
+            fallback_url: text(json, "fallbackUrl"),
+        },
+    }
+}
