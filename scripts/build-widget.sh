@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 
 DIST=widget/dist
-WASM_IN=target/wasm32-unknown-unknown/release/handoff_widget.wasm
+WASM_IN="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/handoff_widget.wasm"
 
 cargo build -p handoff-widget --target wasm32-unknown-unknown --release
 mkdir -p "$DIST"

@@ -31,6 +31,10 @@ export async function serve(routes) {
     const url = new URL(req.url, 'http://127.0.0.1');
     seen.push(url);
     const handler = routes[url.pathname];
+    if (url.pathname === '/favicon.ico' && !handler) {
+      res.writeHead(204).end();
+      return;
+    }
     if (!handler) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

@@ -1,0 +1,139 @@
+// E2E 1 from the seed, in headless Chromium: a visitor on a business's website books through
+// the assistant, the handoff is stored, "Continue to booking" goes through the tracking
+// redirect to the provider with UTMs and tca_ref, and the handoff becomes `redirected`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startWorker, root } from './helpers/worker.mjs';
+import { launchBrowser, serve, hostPage, PROVIDER_PAGE } from './helpers/browser.mjs';
+
+let w;
+let site;
+let provider;
+let browser;
+let client;
+const shots = join(root, 'reports', 'screenshots');
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  w = await startWorker({ port: 0 });
+  provider = await serve({ '/book': () => ({ body: PROVIDER_PAGE }) });
+  site = await serve({ '/': () => ({ body: hostPage(w.url, 'e2e-spa', { attrs: 'data-industry="spa"' }) }) });
+  client = await w.createClient({
+    slug: 'e2e-spa',
+    name: 'Seaside Day Spa',
+    allowedOrigins: [site.origin],
+    bookingMode: 'external',
+    externalBookingProviderName: 'Calendly',
+    externalBookingUrl: `${provider.origin}/book?month=2026-12`,
+    externalBookingUtmCampaign: 'e2e-campaign',
+    contactEmail: 'hello@seaside-spa.example',
+    contactPhone: '+1 555 010 2030',
+    services: ['Massage', 'Facial'],
+  });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await provider?.close();
+  await w?.dispose();
+});
+
+/** Types a visitor message and waits for the assistant's next message. */
+async function say(page, text) {
+  const bots = page.locator('.hw-msg.hw-bot');
+  const count = await bots.count();
+  await page.locator('input.hw-input').fill(text);
+  await page.locator('input.hw-input').press('Enter');
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-handoff-widget]').shadowRoot.querySelectorAll('.hw-msg.hw-bot').length > n,
+    count,
+  );
+}
+
+test('E2E 1: external mode handoff, from the assistant to the provider, tracked', async () => {
+  const page = await browser.context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  // Popup blockers have nothing to block: the flow must never call window.open.
+  await page.addInitScript(() => {
+    window.__opens = 0;
+    window.open = () => { window.__opens += 1; return null; };
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${site.origin}/`);
+
+  await page.locator('button.hw-launcher').click();
+  await page.locator('input.hw-input').waitFor();
+  await say(page, 'Can I book a massage Friday afternoon?');
+  await say(page, 'Ada Lovelace');
+  await say(page, 'ada@example.com');
+  await page.locator('button.hw-chip', { hasText: 'Skip' }).click();
+  await page.locator('.hw-summary').waitFor();
+  const summary = await page.locator('.hw-summary').innerText();
+  assert.match(summary, /Massage/);
+  assert.match(summary, /Friday afternoon/);
+  assert.match(summary, /Ada Lovelace/);
+  await page.screenshot({ path: join(shots, 'e2e-summary-desktop.png') });
+  await page.locator('button.hw-confirm').click();
+
+  const cont = page.locator('a.hw-continue');
+  await cont.waitFor();
+  assert.equal(await cont.innerText(), 'Continue to booking');
+  assert.equal(await cont.getAttribute('target'), '_top');
+  const href = await cont.getAttribute('href');
+  const id = href.match(/\/r\/([A-Za-z0-9_-]{22})$/)?.[1];
+  assert.ok(id, `continue link is the tracking redirect: ${href}`);
+  assert.equal(await page.locator('a.hw-raw').getAttribute('href'), href);
+  assert.match(await page.locator('p.hw-copy').innerText(), /You'll complete your booking on Calendly\. We'll be here if you need help\./);
+  assert.ok(await page.locator('.hw-contact a[href^="tel:"]').count());
+  await page.screenshot({ path: join(shots, 'e2e-done-desktop.png') });
+
+  // The handoff exists, as the admin API shows it.
+  const stored = await w.admin(client.adminKey, `/api/v1/admin/handoffs/${id}`);
+  assert.equal(stored.status, 200);
+  assert.equal(stored.body.status, 'new');
+  assert.equal(stored.body.customerName, 'Ada Lovelace');
+  assert.equal(stored.body.customerEmail, 'ada@example.com');
+  assert.equal(stored.body.requestedService, 'Massage');
+  assert.equal(stored.body.preferredDateTimeText, 'Friday afternoon');
+  assert.equal(stored.body.industry, 'spa');
+  assert.equal(stored.body.sourcePage, `${site.origin}/`);
+
+  // Click the real link: the browser follows /r/ID to the provider.
+  await Promise.all([page.waitForURL(`${provider.origin}/book**`), cont.click()]);
+  const landed = new URL(page.url());
+  assert.equal(landed.origin, provider.origin);
+  assert.equal(landed.searchParams.get('month'), '2026-12');
+  assert.equal(landed.searchParams.get('utm_source'), 'treasurecoastai');
+  assert.equal(landed.searchParams.get('utm_medium'), 'booking_widget');
+  assert.equal(landed.searchParams.get('utm_campaign'), 'e2e-campaign');
+  assert.equal(landed.searchParams.get('tca_ref'), id);
+
+  const after = await w.admin(client.adminKey, `/api/v1/admin/handoffs/${id}`);
+  assert.equal(after.body.status, 'redirected');
+  assert.ok(after.body.redirectedAt, 'redirectedAt set');
+  assert.equal(after.body.redirectCount, 1);
+  assert.equal(after.body.externalBookingUrlUsed, landed.toString());
+
+  assert.equal(await page.evaluate(() => window.__opens), 0, 'no window.open during the flow');
+  assert.deepEqual(consoleErrors, []);
+  await page.close();
+});
+
+test('the assistant works at 375 px wide', async () => {
+  const page = await browser.context.newPage();
+  await page.setViewportSize({ width: 375, height: 667 });
+  await page.goto(`${site.origin}/`);
+  await page.locator('button.hw-launcher').click();
+  await page.locator('input.hw-input').waitFor();
+  await say(page, 'I would like a facial tomorrow at 3pm');
+  const panel = await page.locator('section.hw-panel').boundingBox();
+  assert.ok(panel.width <= 375, `panel fits the screen (${panel.width}px)`);
+  await page.screenshot({ path: join(shots, 'e2e-assistant-375.png') });
+  await page.close();
+});
