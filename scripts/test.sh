@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The one command that runs every test (the seed's quality gate), stopping at the first failure:
+# lint (fmt, clippy native + wasm32) -> build every crate and the widget bundle -> core and
+# widget unit/property tests -> worker production bundle check (wrangler deploy --dry-run) ->
+# integration tests against the real worker in workerd + local D1 -> browser E2E in Chromium.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+export CI="${CI:-true}"
+
+stage() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+
+stage "toolchain"
+bash scripts/bootstrap.sh
+
+stage "lint: rustfmt"
+cargo fmt --all -- --check
+
+stage "lint: clippy (native: core with and without server, widget logic)"
+cargo clippy -p handoff-core --all-targets --all-features -- -D warnings
+cargo clippy -p handoff-core -p handoff-widget --all-targets -- -D warnings
+
+stage "build: widget bundle (wasm + glue + loader)"
+bash scripts/build-widget.sh
+
+stage "lint: clippy (wasm32: widget and worker)"
+cargo clippy -p handoff-widget -p handoff-worker --target wasm32-unknown-unknown --release -- -D warnings
+
+stage "unit and property tests (cargo test)"
+cargo test -p handoff-core --all-features
+cargo test -p handoff-widget
+
+stage "build: worker + production bundle check (wrangler deploy --dry-run)"
+(cd worker && worker-build --release >/dev/null)
+dry_run_dir="$(mktemp -d)"
+wrangler deploy --dry-run --outdir "$dry_run_dir" >"$dry_run_dir/log" 2>&1 || { cat "$dry_run_dir/log"; exit 1; }
+grep -E "Total Upload|--dry-run: exiting now" "$dry_run_dir/log" || true
+
+stage "integration and browser tests (node --test)"
+node --test --test-concurrency=1 tests/*.test.mjs
