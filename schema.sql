@@ -64,7 +64,9 @@ CREATE TABLE booking_handoffs (
   -- HMAC-SHA256 of the visitor IP with the IP_SALT secret; the raw IP is never stored.
   ip_hash TEXT,
   metadata TEXT
-);
+  -- Added by migrations/0002_dashboard.sql (SQLite appends added columns this way):
+  -- who or what abandoned the handoff, 'manual' or 'scheduled'; completed_by's counterpart.
+  , abandoned_by TEXT);
 
 CREATE INDEX idx_handoffs_client_created ON booking_handoffs (client_id, created_at DESC, id DESC);
 CREATE INDEX idx_handoffs_client_status_created ON booking_handoffs (client_id, status, created_at DESC, id DESC);

@@ -19,7 +19,15 @@ pub mod useragent;
 #[cfg(feature = "server")]
 pub mod crypto;
 #[cfg(feature = "server")]
+pub mod csv;
+#[cfg(feature = "server")]
+pub mod framing;
+#[cfg(feature = "server")]
+pub mod pipeline;
+#[cfg(feature = "server")]
 pub mod redirect;
+#[cfg(feature = "server")]
+pub mod session;
 #[cfg(feature = "server")]
 pub mod settings;
 #[cfg(feature = "server")]

@@ -150,3 +150,40 @@ pub fn only(req: &Request, allowed: &[Method], allow_header: &'static str) -> Op
     (!allowed.contains(&req.method()))
         .then(|| AppError::MethodNotAllowed(allow_header).json_response())
 }
+
+/// Adds a `Set-Cookie` header (appended: a response may set several cookies).
+pub fn with_cookie(resp: Response, set_cookie: &str) -> Response {
+    let headers = resp.headers().clone();
+    let _ = headers.append("Set-Cookie", set_cookie);
+    resp.with_headers(headers)
+}
+
+/// The value of cookie `name` sent with the request.
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
+    let header = header(req, "Cookie")?;
+    handoff_core::session::cookie_value(&header, name).map(str::to_string)
+}
+
+/// 303 See Other: where a browser goes after a form POST (always with GET).
+pub fn see_other(location: &url::Url) -> Response {
+    found(location).with_status(303)
+}
+
+/// Reads an `application/x-www-form-urlencoded` body (up to `limit` bytes) into its pairs,
+/// in order; 415 for any other content type (a form post is all a dashboard page sends).
+pub async fn read_form(req: &mut Request, limit: usize) -> AppResult<Vec<(String, String)>> {
+    let ct = header(req, "Content-Type").unwrap_or_default();
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence != "application/x-www-form-urlencoded" {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    let body = read_body(req, limit).await?;
+    Ok(url::form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect())
+}

@@ -3,7 +3,9 @@
 //!
 //! The entry point only routes; each surface module owns its handlers, and decisions live in
 //! `handoff-core`.
-use worker::{event, Context, Env, Method, Request, Response, Result};
+use worker::{
+    event, Context, Env, Method, Request, Response, Result, ScheduleContext, ScheduledEvent,
+};
 
 mod admin_api;
 mod app;
@@ -19,6 +21,7 @@ mod pages;
 mod random;
 mod redirect;
 mod repo;
+mod scheduled;
 mod widget_api;
 
 use app::App;
@@ -27,6 +30,11 @@ use error::AppError;
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     Ok(route(req, env).await)
+}
+
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    scheduled::sweep(&env, event.schedule() as i64).await;
 }
 
 use http::only;

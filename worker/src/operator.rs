@@ -192,6 +192,55 @@ pub async fn route(app: &App, req: Request, rest: &[&str]) -> Response {
     match rest {
         ["clients"] => create_client(app, req).await,
         ["clients", slug, "admin-keys"] => issue_admin_key(app, req, slug).await,
+        ["clients", slug, "admin-keys", "revoke"] => revoke_admin_key(app, req, slug).await,
         _ => AppError::NotFound.json_response(),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+struct RevokeKey {
+    admin_key: String,
+    key_hash: String,
+}
+
+/// Revokes one admin key of a client, named by the key itself or by its SHA-256 hex (what
+/// is stored). The API and the dashboard stop accepting it at once: dashboard sessions
+/// carry the key's hash and check it on every request.
+pub async fn revoke_admin_key(app: &App, mut req: Request, slug: &str) -> Response {
+    let result = async {
+        authorize(app, &req)?;
+        http::require_json(&req)?;
+        let body = http::read_body(&mut req, BODY_LIMIT).await?;
+        let input: RevokeKey = http::parse_json(&body)?;
+        let key_hash =
+            match (input.admin_key.trim(), input.key_hash.trim()) {
+                (key, "") if !key.is_empty() => hash_admin_key(key),
+                ("", hash) if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    hash.to_ascii_lowercase()
+                }
+                _ => return Err(AppError::BadRequest(
+                    "Name the key to revoke: send either adminKey or keyHash (64 hex characters)."
+                        .into(),
+                )),
+            };
+        let client = app
+            .repo
+            .client_id_by_slug(slug)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !app
+            .repo
+            .revoke_admin_key(&client, &key_hash, app.now)
+            .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok::<_, AppError>(http::json(
+            200,
+            &json!({ "slug": slug, "keyHash": key_hash, "revoked": true }),
+        ))
+    }
+    .await;
+    result.unwrap_or_else(|e| e.json_response())
 }

@@ -130,13 +130,15 @@ pub struct HandoffRow {
     pub completed_at: Option<f64>,
     pub completed_by: Option<String>,
     pub abandoned_at: Option<f64>,
+    /// `manual` or `scheduled` (migration 0002).
+    pub abandoned_by: Option<String>,
     pub external_booking_url_used: Option<String>,
 }
 
 const HANDOFF_COLUMNS: &str =
     "id, created_at, source_page, industry, customer_name, customer_email, \
     customer_phone, requested_service, preferred_date_time_text, notes, status, redirected_at, \
-    redirect_count, completed_at, completed_by, abandoned_at, external_booking_url_used";
+    redirect_count, completed_at, completed_by, abandoned_at, abandoned_by, external_booking_url_used";
 
 /// What a capture stores.
 pub struct NewHandoff<'a> {
@@ -486,5 +488,622 @@ impl Repo {
             .await
             .map_err(storage)?;
         Ok(())
+    }
+}
+
+// ---- dashboard and admin API ----
+
+use handoff_core::pipeline::{Cursor, HandoffFilter, PipelineQuery};
+
+/// The signed-in client as every dashboard page needs it (header and banner).
+#[derive(Clone, Debug)]
+pub struct SessionClient {
+    pub id: ClientId,
+    pub name: String,
+    /// External mode without a booking URL: visitors cannot book, the admin must be told.
+    pub booking_unavailable: bool,
+}
+
+#[derive(Deserialize)]
+struct SessionClientRow {
+    id: String,
+    name: String,
+    booking_mode: String,
+    external_booking_url: Option<String>,
+}
+
+/// Handoffs per status under the current filter (the status itself aside), plus how many
+/// were ever redirected (the funnel's middle step: a completed handoff may have been).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub new: i64,
+    pub redirected: i64,
+    pub completed_external: i64,
+    pub abandoned: i64,
+    pub ever_redirected: i64,
+}
+
+impl StatusCounts {
+    pub fn total(&self) -> i64 {
+        self.new + self.redirected + self.completed_external + self.abandoned
+    }
+
+    pub fn of(&self, status: HandoffStatus) -> i64 {
+        match status {
+            HandoffStatus::New => self.new,
+            HandoffStatus::Redirected => self.redirected,
+            HandoffStatus::CompletedExternal => self.completed_external,
+            HandoffStatus::Abandoned => self.abandoned,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CountRow {
+    status: String,
+    n: f64,
+    redirected: Option<f64>,
+}
+
+/// One page of the pipeline.
+pub struct HandoffPage {
+    pub handoffs: Vec<HandoffRow>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<Cursor>,
+    pub counts: StatusCounts,
+    /// Industries this client's handoffs carry (for the filter's choices).
+    pub industries: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct IndustryRow {
+    industry: String,
+}
+
+/// The outcome of a conditional status change.
+pub enum Transition {
+    /// Changed; the row as it is now.
+    Done(Box<HandoffRow>),
+    /// The handoff exists but its status may not move there (it was, or just became, this one).
+    Refused(HandoffStatus),
+    /// No such handoff for this client.
+    NotFound,
+}
+
+/// What the settings page shows besides the client's settings.
+pub struct SettingsMeta {
+    pub has_webhook_secret: bool,
+    pub updated_at: i64,
+}
+
+#[derive(Deserialize)]
+struct SettingsMetaRow {
+    has_secret: f64,
+    updated_at: f64,
+}
+
+/// A stored webhook secret changes only when the admin says so.
+pub enum SecretChange {
+    Keep,
+    /// The sealed (encrypted) secret.
+    Set(String),
+    Clear,
+}
+
+/// Everything a settings save writes.
+pub struct SettingsUpdate<'a> {
+    pub settings: &'a Settings,
+    pub allowed_origins: &'a [String],
+    pub contact_email: Option<&'a str>,
+    pub contact_phone: Option<&'a str>,
+    pub webhook_secret: SecretChange,
+    pub iframe_check: Option<&'static str>,
+}
+
+/// The statuses from which `target` may be reached, from core's rules, as an SQL list.
+fn statuses_that_may_become(target: HandoffStatus) -> String {
+    HandoffStatus::ALL
+        .iter()
+        .filter(|s| s.can_transition_to(target))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `WHERE` conditions and their bound values (anonymous `?`, bound in order) for a filter.
+/// The client always comes first; the status only when asked (counts group by it instead).
+fn filter_conditions(
+    client: &ClientId,
+    filter: &HandoffFilter,
+    with_status: bool,
+) -> (String, Vec<JsValue>) {
+    let mut sql = String::from("client_id = ?");
+    let mut binds: Vec<JsValue> = vec![client.as_str().into()];
+    if let (true, Some(status)) = (with_status, filter.status) {
+        sql.push_str(" AND status = ?");
+        binds.push(status.as_str().into());
+    }
+    if let Some(from) = filter.created_from() {
+        sql.push_str(" AND created_at >= ?");
+        binds.push(num(from));
+    }
+    if let Some(before) = filter.created_before() {
+        sql.push_str(" AND created_at < ?");
+        binds.push(num(before));
+    }
+    if let Some(industry) = &filter.industry {
+        sql.push_str(" AND lower(industry) = lower(?)");
+        binds.push(industry.as_str().into());
+    }
+    if let Some(source) = &filter.source {
+        sql.push_str(" AND instr(lower(source_page), lower(?)) > 0");
+        binds.push(source.as_str().into());
+    }
+    (sql, binds)
+}
+
+impl Repo {
+    /// The session's client, if the admin key it was signed in with still exists, belongs to
+    /// that client and is not revoked: one primary-key lookup plus two joins on primary keys.
+    pub async fn session_client(
+        &self,
+        client_id: &str,
+        key_hash: &str,
+    ) -> AppResult<Option<SessionClient>> {
+        let row: Option<SessionClientRow> = self
+            .db
+            .prepare(
+                "SELECT c.id, c.name, s.booking_mode, s.external_booking_url FROM admin_keys k \
+                 JOIN clients c ON c.id = k.client_id JOIN client_settings s ON s.client_id = c.id \
+                 WHERE k.key_hash = ?1 AND k.client_id = ?2 AND k.revoked_at IS NULL",
+            )
+            .bind(&[key_hash.into(), client_id.into()])
+            .map_err(storage)?
+            .first(None)
+            .await
+            .map_err(storage)?;
+        Ok(row.map(|r| SessionClient {
+            booking_unavailable: BookingMode::parse(&r.booking_mode) != Some(BookingMode::Internal)
+                && r.external_booking_url.as_deref().is_none_or(str::is_empty),
+            id: ClientId(r.id),
+            name: r.name,
+        }))
+    }
+
+    fn page_statement(
+        &self,
+        client: &ClientId,
+        filter: &HandoffFilter,
+        cursor: Option<&Cursor>,
+        limit: usize,
+    ) -> AppResult<worker::D1PreparedStatement> {
+        let (mut conditions, mut binds) = filter_conditions(client, filter, true);
+        if let Some(cursor) = cursor {
+            // Keyset: strictly after the last row shown, in (created_at DESC, id DESC) order,
+            // which is exactly the order of both handoff indexes.
+            conditions.push_str(" AND (created_at, id) < (?, ?)");
+            binds.push(num(cursor.created_at));
+            binds.push(cursor.id.as_str().into());
+        }
+        binds.push(num(limit as i64));
+        self.db
+            .prepare(format!(
+                "SELECT {HANDOFF_COLUMNS} FROM booking_handoffs WHERE {conditions} \
+                 ORDER BY created_at DESC, id DESC LIMIT ?"
+            ))
+            .bind(&binds)
+            .map_err(storage)
+    }
+
+    /// A page of handoffs (newest first), the per-status counts for the filter and, when
+    /// asked, the industries to filter by: one round trip.
+    pub async fn handoff_page(
+        &self,
+        client: &ClientId,
+        query: &PipelineQuery,
+        with_industries: bool,
+    ) -> AppResult<HandoffPage> {
+        // One extra row says whether there is a next page.
+        let list = self.page_statement(
+            client,
+            &query.filter,
+            query.cursor.as_ref(),
+            query.limit + 1,
+        )?;
+        let (conditions, binds) = filter_conditions(client, &query.filter, false);
+        let counts = self
+            .db
+            .prepare(format!(
+                "SELECT status, COUNT(*) AS n, SUM(redirected_at IS NOT NULL) AS redirected \
+                 FROM booking_handoffs WHERE {conditions} GROUP BY status"
+            ))
+            .bind(&binds)
+            .map_err(storage)?;
+        let mut statements = vec![list, counts];
+        if with_industries {
+            statements.push(
+                self.db
+                    .prepare(
+                        "SELECT DISTINCT industry FROM booking_handoffs \
+                         WHERE client_id = ?1 AND industry IS NOT NULL ORDER BY industry LIMIT 50",
+                    )
+                    .bind(&[client.as_str().into()])
+                    .map_err(storage)?,
+            );
+        }
+        let mut results = self
+            .db
+            .batch(statements)
+            .await
+            .map_err(storage)?
+            .into_iter();
+        let mut handoffs: Vec<HandoffRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?,
+            None => Vec::new(),
+        };
+        let count_rows: Vec<CountRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?,
+            None => Vec::new(),
+        };
+        let industries: Vec<IndustryRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?,
+            None => Vec::new(),
+        };
+        let next = if handoffs.len() > query.limit {
+            handoffs.truncate(query.limit);
+            handoffs.last().and_then(|h| {
+                Some(Cursor {
+                    created_at: h.created_at as i64,
+                    id: HandoffId::parse(&h.id)?,
+                })
+            })
+        } else {
+            None
+        };
+        let mut counts = StatusCounts::default();
+        for row in count_rows {
+            let n = row.n as i64;
+            match HandoffStatus::parse(&row.status) {
+                Some(HandoffStatus::New) => counts.new = n,
+                Some(HandoffStatus::Redirected) => counts.redirected = n,
+                Some(HandoffStatus::CompletedExternal) => counts.completed_external = n,
+                Some(HandoffStatus::Abandoned) => counts.abandoned = n,
+                None => {}
+            }
+            counts.ever_redirected += row.redirected.unwrap_or(0.0) as i64;
+        }
+        Ok(HandoffPage {
+            handoffs,
+            next,
+            counts,
+            industries: industries.into_iter().map(|r| r.industry).collect(),
+        })
+    }
+
+    /// Handoffs for an export, newest first, keyset-paged like the pipeline.
+    pub async fn handoffs_after(
+        &self,
+        client: &ClientId,
+        filter: &HandoffFilter,
+        cursor: Option<&Cursor>,
+        limit: usize,
+    ) -> AppResult<Vec<HandoffRow>> {
+        self.page_statement(client, filter, cursor, limit)?
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)
+    }
+
+    /// Moves a handoff to `target` only from a status core allows to move there, in one
+    /// conditional UPDATE scoped by client (so racing requests cannot regress a status), and
+    /// reads the row back in the same batch to tell "refused" from "not found".
+    async fn transition(
+        &self,
+        client: &ClientId,
+        id: &HandoffId,
+        target: HandoffStatus,
+        set: &str,
+        now: i64,
+        by: &str,
+    ) -> AppResult<Transition> {
+        let update = self
+            .db
+            .prepare(format!(
+                "UPDATE booking_handoffs SET status = '{to}', {set} \
+                 WHERE id = ?1 AND client_id = ?2 AND status IN ({from}) RETURNING id",
+                to = target.as_str(),
+                from = statuses_that_may_become(target),
+            ))
+            .bind(&[
+                id.as_str().into(),
+                client.as_str().into(),
+                num(now),
+                by.into(),
+            ])
+            .map_err(storage)?;
+        let read = self
+            .db
+            .prepare(format!(
+                "SELECT {HANDOFF_COLUMNS} FROM booking_handoffs WHERE id = ?1 AND client_id = ?2"
+            ))
+            .bind(&[id.as_str().into(), client.as_str().into()])
+            .map_err(storage)?;
+        let mut results = self
+            .db
+            .batch(vec![update, read])
+            .await
+            .map_err(storage)?
+            .into_iter();
+        #[derive(Deserialize)]
+        struct Changed {
+            #[allow(dead_code)]
+            id: String,
+        }
+        let changed: Vec<Changed> = match results.next() {
+            Some(r) => r.results().map_err(storage)?,
+            None => Vec::new(),
+        };
+        let row: Option<HandoffRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?.into_iter().next(),
+            None => None,
+        };
+        Ok(match (changed.is_empty(), row) {
+            (_, None) => Transition::NotFound,
+            (false, Some(row)) => Transition::Done(Box::new(row)),
+            (true, Some(row)) => Transition::Refused(
+                HandoffStatus::parse(&row.status).unwrap_or(HandoffStatus::CompletedExternal),
+            ),
+        })
+    }
+
+    /// `by`: `manual` or `webhook:<provider>`.
+    pub async fn complete_handoff(
+        &self,
+        client: &ClientId,
+        id: &HandoffId,
+        now: i64,
+        by: &str,
+    ) -> AppResult<Transition> {
+        self.transition(
+            client,
+            id,
+            HandoffStatus::CompletedExternal,
+            "completed_at = ?3, completed_by = ?4",
+            now,
+            by,
+        )
+        .await
+    }
+
+    /// `by`: `manual` or `scheduled`.
+    pub async fn abandon_handoff(
+        &self,
+        client: &ClientId,
+        id: &HandoffId,
+        now: i64,
+        by: &str,
+    ) -> AppResult<Transition> {
+        self.transition(
+            client,
+            id,
+            HandoffStatus::Abandoned,
+            "abandoned_at = ?3, abandoned_by = ?4",
+            now,
+            by,
+        )
+        .await
+    }
+
+    /// The client's settings as stored, and whether a webhook secret is set (never the secret).
+    pub async fn client_settings(
+        &self,
+        client: &ClientId,
+    ) -> AppResult<Option<(Client, SettingsMeta)>> {
+        let settings = self
+            .db
+            .prepare(format!(
+                "SELECT {CLIENT_COLUMNS} FROM clients c JOIN client_settings s ON s.client_id = c.id WHERE c.id = ?1"
+            ))
+            .bind(&[client.as_str().into()])
+            .map_err(storage)?;
+        let meta = self
+            .db
+            .prepare(
+                "SELECT external_booking_webhook_secret IS NOT NULL AS has_secret, updated_at \
+                 FROM client_settings WHERE client_id = ?1",
+            )
+            .bind(&[client.as_str().into()])
+            .map_err(storage)?;
+        let mut results = self
+            .db
+            .batch(vec![settings, meta])
+            .await
+            .map_err(storage)?
+            .into_iter();
+        let client: Option<ClientRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?.into_iter().next(),
+            None => None,
+        };
+        let meta: Option<SettingsMetaRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?.into_iter().next(),
+            None => None,
+        };
+        Ok(match (client, meta) {
+            (Some(c), Some(m)) => Some((
+                Client::from(c),
+                SettingsMeta {
+                    has_webhook_secret: m.has_secret != 0.0,
+                    updated_at: m.updated_at as i64,
+                },
+            )),
+            _ => None,
+        })
+    }
+
+    /// Saves validated settings and the client's contact fields atomically, bumping
+    /// `updated_at` strictly (the redirect's fast path compares against it).
+    pub async fn save_settings(
+        &self,
+        client: &ClientId,
+        u: &SettingsUpdate<'_>,
+        now: i64,
+    ) -> AppResult<()> {
+        let s = u.settings;
+        let origins = serde_json::to_string(u.allowed_origins)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let services =
+            serde_json::to_string(&s.services).map_err(|e| AppError::Internal(e.to_string()))?;
+        let contact = self
+            .db
+            .prepare(
+                "UPDATE clients SET allowed_origins = ?2, contact_email = ?3, contact_phone = ?4 WHERE id = ?1",
+            )
+            .bind(&[
+                client.as_str().into(),
+                origins.as_str().into(),
+                text(u.contact_email),
+                text(u.contact_phone),
+            ])
+            .map_err(storage)?;
+        let (secret_sql, secret) = match &u.webhook_secret {
+            SecretChange::Keep => ("", JsValue::NULL),
+            SecretChange::Set(sealed) => (
+                ", external_booking_webhook_secret = ?16",
+                JsValue::from_str(sealed),
+            ),
+            SecretChange::Clear => (", external_booking_webhook_secret = NULL", JsValue::NULL),
+        };
+        let mut binds = vec![
+            client.as_str().into(),
+            s.booking_mode.as_str().into(),
+            text(s.external_booking_provider_name.as_deref()),
+            text(s.external_booking_url.as_ref().map(|u| u.as_str())),
+            s.external_booking_embed_mode.as_str().into(),
+            text(s.external_booking_disclaimer.as_deref()),
+            text(s.external_booking_utm_source.as_deref()),
+            text(s.external_booking_utm_campaign.as_deref()),
+            num(s.external_booking_prefill as i64),
+            num(s.external_booking_webhook_enabled as i64),
+            text(s.external_booking_webhook_provider.map(|p| p.slug())),
+            text(s.external_booking_completion_event_name.as_deref()),
+            text(u.iframe_check),
+            services.as_str().into(),
+            num(now),
+        ];
+        if matches!(u.webhook_secret, SecretChange::Set(_)) {
+            binds.push(secret);
+        }
+        let settings = self
+            .db
+            .prepare(format!(
+                "UPDATE client_settings SET booking_mode = ?2, external_booking_provider_name = ?3, \
+                 external_booking_url = ?4, external_booking_embed_mode = ?5, external_booking_disclaimer = ?6, \
+                 external_booking_utm_source = ?7, external_booking_utm_campaign = ?8, \
+                 external_booking_prefill = ?9, external_booking_webhook_enabled = ?10, \
+                 external_booking_webhook_provider = ?11, external_booking_completion_event_name = ?12, \
+                 iframe_check = ?13, services = ?14, updated_at = MAX(?15, updated_at + 1){secret_sql} \
+                 WHERE client_id = ?1"
+            ))
+            .bind(&binds)
+            .map_err(storage)?;
+        self.db
+            .batch(vec![contact, settings])
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    /// Revokes one of the client's admin keys; false when it has no such unrevoked key.
+    /// Sessions signed in with it stop working on their next request.
+    pub async fn revoke_admin_key(
+        &self,
+        client: &ClientId,
+        key_hash: &str,
+        now: i64,
+    ) -> AppResult<bool> {
+        let revoked: Option<String> = self
+            .db
+            .prepare(
+                "UPDATE admin_keys SET revoked_at = ?3 \
+                 WHERE key_hash = ?1 AND client_id = ?2 AND revoked_at IS NULL RETURNING key_hash",
+            )
+            .bind(&[key_hash.into(), client.as_str().into(), num(now)])
+            .map_err(storage)?
+            .first(Some("key_hash"))
+            .await
+            .map_err(storage)?;
+        Ok(revoked.is_some())
+    }
+}
+
+// ---- scheduled abandonment ----
+impl Repo {
+    /// Every client, with whether its webhook is enabled (the sweep decides per client).
+    pub async fn clients_for_sweep(&self) -> AppResult<Vec<(ClientId, bool)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            client_id: String,
+            webhook_enabled: f64,
+        }
+        let rows: Vec<Row> = self
+            .db
+            .prepare(
+                "SELECT client_id, external_booking_webhook_enabled AS webhook_enabled FROM client_settings",
+            )
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (ClientId(r.client_id), r.webhook_enabled != 0.0))
+            .collect())
+    }
+
+    /// Marks one client's stale handoffs abandoned by the scheduled job: `new` ones created
+    /// before `new_before`, and — when `redirected_before` is given — `redirected` ones whose
+    /// first click was before it. Conditional on the status at the moment of the write, so a
+    /// handoff completed in the meantime is never touched. Returns how many changed.
+    pub async fn abandon_stale(
+        &self,
+        client: &ClientId,
+        new_before: i64,
+        redirected_before: Option<i64>,
+        now: i64,
+    ) -> AppResult<usize> {
+        debug_assert!(HandoffStatus::New.can_transition_to(HandoffStatus::Abandoned));
+        debug_assert!(HandoffStatus::Redirected.can_transition_to(HandoffStatus::Abandoned));
+        let mut statements = vec![self
+            .db
+            .prepare(
+                "UPDATE booking_handoffs SET status = 'abandoned', abandoned_at = ?3, abandoned_by = 'scheduled' \
+                 WHERE client_id = ?1 AND status = 'new' AND created_at < ?2",
+            )
+            .bind(&[client.as_str().into(), num(new_before), num(now)])
+            .map_err(storage)?];
+        if let Some(before) = redirected_before {
+            statements.push(
+                self.db
+                    .prepare(
+                        "UPDATE booking_handoffs SET status = 'abandoned', abandoned_at = ?3, abandoned_by = 'scheduled' \
+                         WHERE client_id = ?1 AND status = 'redirected' AND redirected_at < ?2",
+                    )
+                    .bind(&[client.as_str().into(), num(before), num(now)])
+                    .map_err(storage)?,
+            );
+        }
+        let results = self.db.batch(statements).await.map_err(storage)?;
+        let mut changed = 0;
+        for r in results {
+            changed += r
+                .meta()
+                .map_err(storage)?
+                .and_then(|m| m.changes)
+                .unwrap_or(0);
+        }
+        Ok(changed)
     }
 }

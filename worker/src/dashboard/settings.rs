@@ -1,0 +1,485 @@
+//! Settings: the page (`GET`/`POST /dashboard/settings`) and the save path it shares with
+//! `PUT /api/v1/admin/settings`, so both validate with exactly the same core rules
+//! (`validate_settings` with `Strictness::Save`, `validate_origin`, `lead::clean_field`).
+//!
+//! Saving probes the booking URL when iframe mode is chosen and records whether the page may
+//! be framed; a new webhook secret is sealed with `SECRETS_KEY` and never shown again.
+use handoff_core::{
+    lead::{clean_field, Field},
+    settings::{
+        validate_origin, validate_settings, BookingMode, EmbedMode, Settings, SettingsInput,
+        Strictness,
+    },
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use worker::{Request, Response};
+
+use super::{
+    auth::{self, Signed},
+    html_page, probe, secrets, views,
+};
+use crate::{
+    app::App,
+    error::{AppError, AppResult},
+    http, random,
+    repo::{Client, ClientId, SecretChange, SettingsMeta, SettingsUpdate},
+};
+
+pub const ORIGINS_MAX: usize = 20;
+pub const ORIGINS_TOO_MANY: &str = "Please list at most 20 websites.";
+pub const SECRET_MAX: usize = 512;
+pub const SECRET_TOO_LONG: &str = "Please keep the secret under 512 characters.";
+pub const SECRET_REQUIRED: &str =
+    "Enter the signing secret from your provider to turn on webhook confirmation.";
+pub const SECRET_UNAVAILABLE: &str =
+    "Secrets can't be stored right now: the server has no SECRETS_KEY configured.";
+
+/// The settings as an admin submits them (form or JSON), every value raw.
+#[derive(Clone, Debug, Default)]
+pub struct SettingsForm {
+    pub booking_mode: String,
+    pub external_booking_provider_name: String,
+    pub external_booking_url: String,
+    pub external_booking_embed_mode: String,
+    pub external_booking_disclaimer: String,
+    pub external_booking_utm_source: String,
+    pub external_booking_utm_campaign: String,
+    pub external_booking_prefill: bool,
+    pub allowed_origins: Vec<String>,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub services: Vec<String>,
+    pub external_booking_webhook_enabled: bool,
+    pub external_booking_webhook_provider: String,
+    /// Write-only: empty keeps the stored secret.
+    pub external_booking_webhook_secret: String,
+    pub clear_webhook_secret: bool,
+    pub external_booking_completion_event_name: String,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl SettingsForm {
+    /// What is stored, for the form's initial values (never the secret).
+    pub fn from_client(c: &Client) -> Self {
+        let s = &c.settings;
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        SettingsForm {
+            booking_mode: s.booking_mode.as_str().into(),
+            external_booking_provider_name: text(&s.external_booking_provider_name),
+            external_booking_url: s
+                .external_booking_url
+                .as_ref()
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
+            external_booking_embed_mode: s.external_booking_embed_mode.as_str().into(),
+            external_booking_disclaimer: text(&s.external_booking_disclaimer),
+            external_booking_utm_source: text(&s.external_booking_utm_source),
+            external_booking_utm_campaign: text(&s.external_booking_utm_campaign),
+            external_booking_prefill: s.external_booking_prefill,
+            allowed_origins: c.allowed_origins.clone(),
+            contact_email: text(&c.contact_email),
+            contact_phone: text(&c.contact_phone),
+            services: s.services.clone(),
+            external_booking_webhook_enabled: s.external_booking_webhook_enabled,
+            external_booking_webhook_provider: s
+                .external_booking_webhook_provider
+                .map(|p| p.slug().to_string())
+                .unwrap_or_default(),
+            external_booking_webhook_secret: String::new(),
+            clear_webhook_secret: false,
+            external_booking_completion_event_name: text(&s.external_booking_completion_event_name),
+        }
+    }
+
+    /// From the page's form: the API's names, lists one per line, checkboxes present or not.
+    /// Anything else in the form (a client id, say) is ignored.
+    pub fn from_pairs(form: &[(String, String)]) -> Self {
+        let text = |name: &str| auth::field(form, name).unwrap_or("").to_string();
+        let checked = |name: &str| auth::field(form, name).is_some();
+        SettingsForm {
+            booking_mode: text("bookingMode"),
+            external_booking_provider_name: text("externalBookingProviderName"),
+            external_booking_url: text("externalBookingUrl"),
+            external_booking_embed_mode: text("externalBookingEmbedMode"),
+            external_booking_disclaimer: text("externalBookingDisclaimer"),
+            external_booking_utm_source: text("externalBookingUtmSource"),
+            external_booking_utm_campaign: text("externalBookingUtmCampaign"),
+            external_booking_prefill: checked("externalBookingPrefill"),
+            allowed_origins: lines(&text("allowedOrigins")),
+            contact_email: text("contactEmail"),
+            contact_phone: text("contactPhone"),
+            services: lines(&text("services")),
+            external_booking_webhook_enabled: checked("externalBookingWebhookEnabled"),
+            external_booking_webhook_provider: text("externalBookingWebhookProvider"),
+            external_booking_webhook_secret: text("externalBookingWebhookSecret"),
+            clear_webhook_secret: checked("clearWebhookSecret"),
+            external_booking_completion_event_name: text("externalBookingCompletionEventName"),
+        }
+    }
+}
+
+/// `PUT /api/v1/admin/settings`'s body: the same names as `GET` returns. The read-only
+/// fields `GET` adds are accepted and ignored (so a read-modify-write works); anything
+/// else — a client id included — is a 400.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct SettingsJson {
+    booking_mode: Option<String>,
+    external_booking_provider_name: Option<String>,
+    external_booking_url: Option<String>,
+    external_booking_embed_mode: Option<String>,
+    external_booking_disclaimer: Option<String>,
+    external_booking_utm_source: Option<String>,
+    external_booking_utm_campaign: Option<String>,
+    external_booking_prefill: Option<bool>,
+    allowed_origins: Option<Vec<String>>,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
+    services: Option<Vec<String>>,
+    external_booking_webhook_enabled: Option<bool>,
+    external_booking_webhook_provider: Option<String>,
+    external_booking_webhook_secret: Option<String>,
+    clear_webhook_secret: Option<bool>,
+    external_booking_completion_event_name: Option<String>,
+    #[serde(rename = "externalBookingWebhookSecretSet")]
+    _secret_set: serde::de::IgnoredAny,
+    #[serde(rename = "iframeCheck")]
+    _iframe_check: serde::de::IgnoredAny,
+    #[serde(rename = "bookingAvailable")]
+    _booking_available: serde::de::IgnoredAny,
+    #[serde(rename = "updatedAt")]
+    _updated_at: serde::de::IgnoredAny,
+}
+
+impl From<SettingsJson> for SettingsForm {
+    fn from(j: SettingsJson) -> Self {
+        SettingsForm {
+            booking_mode: j.booking_mode.unwrap_or_default(),
+            external_booking_provider_name: j.external_booking_provider_name.unwrap_or_default(),
+            external_booking_url: j.external_booking_url.unwrap_or_default(),
+            external_booking_embed_mode: j.external_booking_embed_mode.unwrap_or_default(),
+            external_booking_disclaimer: j.external_booking_disclaimer.unwrap_or_default(),
+            external_booking_utm_source: j.external_booking_utm_source.unwrap_or_default(),
+            external_booking_utm_campaign: j.external_booking_utm_campaign.unwrap_or_default(),
+            // As when a client is created: prefill unless turned off.
+            external_booking_prefill: j.external_booking_prefill.unwrap_or(true),
+            allowed_origins: j.allowed_origins.unwrap_or_default(),
+            contact_email: j.contact_email.unwrap_or_default(),
+            contact_phone: j.contact_phone.unwrap_or_default(),
+            services: j.services.unwrap_or_default(),
+            external_booking_webhook_enabled: j.external_booking_webhook_enabled.unwrap_or(false),
+            external_booking_webhook_provider: j
+                .external_booking_webhook_provider
+                .unwrap_or_default(),
+            external_booking_webhook_secret: j.external_booking_webhook_secret.unwrap_or_default(),
+            clear_webhook_secret: j.clear_webhook_secret.unwrap_or(false),
+            external_booking_completion_event_name: j
+                .external_booking_completion_event_name
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Validated, ready to store.
+struct Valid {
+    settings: Settings,
+    origins: Vec<String>,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
+    secret: SecretInput,
+}
+
+enum SecretInput {
+    Keep,
+    New(String),
+    Clear,
+}
+
+/// Field errors in the API's names, in the form's order.
+pub type FieldErrors = Vec<(&'static str, &'static str)>;
+
+fn validate(form: &SettingsForm, has_stored_secret: bool) -> Result<Valid, FieldErrors> {
+    let mut errors: FieldErrors = Vec::new();
+    let input = SettingsInput {
+        booking_mode: form.booking_mode.clone(),
+        external_booking_provider_name: form.external_booking_provider_name.clone(),
+        external_booking_url: form.external_booking_url.clone(),
+        external_booking_embed_mode: form.external_booking_embed_mode.clone(),
+        external_booking_disclaimer: form.external_booking_disclaimer.clone(),
+        external_booking_utm_source: form.external_booking_utm_source.clone(),
+        external_booking_utm_campaign: form.external_booking_utm_campaign.clone(),
+        external_booking_prefill: form.external_booking_prefill,
+        external_booking_webhook_enabled: form.external_booking_webhook_enabled,
+        external_booking_webhook_provider: form.external_booking_webhook_provider.clone(),
+        external_booking_completion_event_name: form.external_booking_completion_event_name.clone(),
+        services: form.services.clone(),
+    };
+    let settings = validate_settings(&input, Strictness::Save)
+        .map_err(|errs| errors.extend(errs.iter().map(|e| (e.field.json_name(), e.message))))
+        .ok();
+
+    let mut origins: Vec<String> = Vec::new();
+    for raw in form.allowed_origins.iter().filter(|o| !o.trim().is_empty()) {
+        match validate_origin(raw) {
+            Ok(origin) if !origins.contains(&origin) => origins.push(origin),
+            Ok(_) => {}
+            Err(message) => {
+                errors.push(("allowedOrigins", message));
+                break;
+            }
+        }
+    }
+    if origins.len() > ORIGINS_MAX {
+        errors.push(("allowedOrigins", ORIGINS_TOO_MANY));
+    }
+    let contact_email = clean_field(Field::CustomerEmail, &form.contact_email)
+        .map_err(|m| errors.push(("contactEmail", m)))
+        .ok()
+        .flatten();
+    let contact_phone = clean_field(Field::CustomerPhone, &form.contact_phone)
+        .map_err(|m| errors.push(("contactPhone", m)))
+        .ok()
+        .flatten();
+
+    let new_secret = form.external_booking_webhook_secret.trim();
+    let secret = if !new_secret.is_empty() {
+        if new_secret.chars().count() > SECRET_MAX {
+            errors.push(("externalBookingWebhookSecret", SECRET_TOO_LONG));
+        }
+        SecretInput::New(new_secret.to_string())
+    } else if form.clear_webhook_secret {
+        SecretInput::Clear
+    } else {
+        SecretInput::Keep
+    };
+    let will_have_secret = match secret {
+        SecretInput::New(_) => true,
+        SecretInput::Clear => false,
+        SecretInput::Keep => has_stored_secret,
+    };
+    if form.external_booking_webhook_enabled && !will_have_secret {
+        errors.push(("externalBookingWebhookSecret", SECRET_REQUIRED));
+    }
+
+    match (settings, errors.is_empty()) {
+        (Some(settings), true) => Ok(Valid {
+            settings,
+            origins,
+            contact_email,
+            contact_phone,
+            secret,
+        }),
+        _ => {
+            // The form's order: core's fields, then ours.
+            let order = |name: &str| FORM_ORDER.iter().position(|n| *n == name).unwrap_or(99);
+            errors.sort_by_key(|(name, _)| order(name));
+            Err(errors)
+        }
+    }
+}
+
+/// The fields in the order the page shows them.
+const FORM_ORDER: [&str; 17] = [
+    "bookingMode",
+    "externalBookingProviderName",
+    "externalBookingUrl",
+    "externalBookingEmbedMode",
+    "externalBookingDisclaimer",
+    "externalBookingUtmSource",
+    "externalBookingUtmCampaign",
+    "allowedOrigins",
+    "services",
+    "contactEmail",
+    "contactPhone",
+    "externalBookingWebhookEnabled",
+    "externalBookingWebhookProvider",
+    "externalBookingWebhookSecret",
+    "externalBookingCompletionEventName",
+    "externalBookingPrefill",
+    "clearWebhookSecret",
+];
+
+/// What a save found out about framing (iframe mode only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IframeCheck {
+    Allowed,
+    Blocked,
+    /// The probe failed (network, timeout): recorded as unknown, so visitors get the redirect.
+    Unknown,
+}
+
+impl IframeCheck {
+    pub fn from_stored(v: Option<&str>) -> Self {
+        match v {
+            Some("allowed") => IframeCheck::Allowed,
+            Some("blocked") => IframeCheck::Blocked,
+            _ => IframeCheck::Unknown,
+        }
+    }
+
+    fn stored(self) -> Option<&'static str> {
+        match self {
+            IframeCheck::Allowed => Some("allowed"),
+            IframeCheck::Blocked => Some("blocked"),
+            IframeCheck::Unknown => None,
+        }
+    }
+}
+
+/// Validates, probes, seals and stores. `Err(AppError::Validation)` carries the field errors.
+pub async fn save(
+    app: &App,
+    client: &ClientId,
+    form: &SettingsForm,
+) -> AppResult<Option<IframeCheck>> {
+    let (_, meta) = app
+        .repo
+        .client_settings(client)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let valid = validate(form, meta.has_webhook_secret).map_err(AppError::Validation)?;
+    let s = &valid.settings;
+
+    let iframe = match (&s.external_booking_url, s.external_booking_embed_mode) {
+        (Some(url), EmbedMode::Iframe) if s.booking_mode == BookingMode::External => {
+            Some(probe::framing(url, &valid.origins).await)
+        }
+        _ => None,
+    };
+
+    let webhook_secret = match valid.secret {
+        SecretInput::Keep => SecretChange::Keep,
+        SecretInput::Clear => SecretChange::Clear,
+        SecretInput::New(plain) => {
+            let Some(key) = super::secret(app, "SECRETS_KEY") else {
+                return Err(AppError::Validation(vec![(
+                    "externalBookingWebhookSecret",
+                    SECRET_UNAVAILABLE,
+                )]));
+            };
+            let nonce = random::bytes32()?;
+            let mut n24 = [0u8; 24];
+            n24.copy_from_slice(&nonce[..24]);
+            SecretChange::Set(secrets::seal(&key, client.as_str(), &n24, &plain))
+        }
+    };
+
+    let update = SettingsUpdate {
+        settings: s,
+        allowed_origins: &valid.origins,
+        contact_email: valid.contact_email.as_deref(),
+        contact_phone: valid.contact_phone.as_deref(),
+        webhook_secret,
+        iframe_check: iframe.and_then(IframeCheck::stored),
+    };
+    app.repo.save_settings(client, &update, app.now).await?;
+    Ok(iframe)
+}
+
+/// The settings as the admin API returns them: never the webhook secret, only whether one is set.
+pub fn settings_json(client: &Client, meta: &SettingsMeta) -> Value {
+    let s = &client.settings;
+    json!({
+        "bookingMode": s.booking_mode.as_str(),
+        "externalBookingProviderName": s.external_booking_provider_name,
+        "externalBookingUrl": s.external_booking_url.as_ref().map(|u| u.as_str()),
+        "externalBookingEmbedMode": s.external_booking_embed_mode.as_str(),
+        "externalBookingDisclaimer": s.external_booking_disclaimer,
+        "externalBookingUtmSource": s.external_booking_utm_source,
+        "externalBookingUtmCampaign": s.external_booking_utm_campaign,
+        "externalBookingPrefill": s.external_booking_prefill,
+        "allowedOrigins": client.allowed_origins,
+        "contactEmail": client.contact_email,
+        "contactPhone": client.contact_phone,
+        "services": s.services,
+        "externalBookingWebhookEnabled": s.external_booking_webhook_enabled,
+        "externalBookingWebhookProvider": s.external_booking_webhook_provider.map(|p| p.slug()),
+        "externalBookingWebhookSecretSet": meta.has_webhook_secret,
+        "externalBookingCompletionEventName": s.external_booking_completion_event_name,
+        "iframeCheck": client.iframe_check,
+        "bookingAvailable": s.booking_mode == BookingMode::Internal || s.booking_available(),
+        "updatedAt": handoff_core::time::iso8601_from_millis(meta.updated_at),
+    })
+}
+
+fn render(
+    signed: &Signed,
+    status: u16,
+    form: &SettingsForm,
+    errors: &[(&'static str, &'static str)],
+    client: &Client,
+    meta: &SettingsMeta,
+    saved: bool,
+) -> Response {
+    let stored_iframe = (client.settings.external_booking_embed_mode == EmbedMode::Iframe)
+        .then(|| IframeCheck::from_stored(client.iframe_check.as_deref()));
+    html_page(
+        status,
+        views::settings(&views::SettingsView {
+            signed,
+            form,
+            errors,
+            has_secret: meta.has_webhook_secret,
+            stored_iframe,
+            saved,
+        }),
+    )
+}
+
+/// `GET /dashboard/settings`
+pub async fn page(app: &App, req: &Request) -> Response {
+    let signed = match auth::require(app, req).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    match app.repo.client_settings(&signed.client.id).await {
+        Ok(Some((client, meta))) => {
+            let saved = http::query_param(req, "saved").is_some();
+            render(
+                &signed,
+                200,
+                &SettingsForm::from_client(&client),
+                &[],
+                &client,
+                &meta,
+                saved,
+            )
+        }
+        Ok(None) => views::not_found(Some(&signed)),
+        Err(e) => views::error_page(Some(&signed), &e),
+    }
+}
+
+/// `POST /dashboard/settings`: saved → back to the page (303); invalid → the form again with
+/// the input kept and a message next to each field (422).
+pub async fn save_page(app: &App, mut req: Request) -> Response {
+    let (signed, pairs) = match auth::require_write(app, &mut req).await {
+        Ok(ok) => ok,
+        Err(resp) => return resp,
+    };
+    let form = SettingsForm::from_pairs(&pairs);
+    match save(app, &signed.client.id, &form).await {
+        Ok(_) => http::see_other(&auth::local_url(app, "/dashboard/settings?saved=1")),
+        Err(AppError::Validation(errors)) => {
+            match app.repo.client_settings(&signed.client.id).await {
+                Ok(Some((client, meta))) => {
+                    let mut kept = form;
+                    // The secret is never echoed back, not even the one just typed.
+                    kept.external_booking_webhook_secret.clear();
+                    render(&signed, 422, &kept, &errors, &client, &meta, false)
+                }
+                Ok(None) => views::not_found(Some(&signed)),
+                Err(e) => views::error_page(Some(&signed), &e),
+            }
+        }
+        Err(e) => views::error_page(Some(&signed), &e),
+    }
+}

@@ -1,0 +1,237 @@
+//! The settings form: booking (Phase 1/6 fields), tracking, the widget, the contact fallback
+//! and an advanced webhook section. Errors sit next to their field; input is kept.
+use maud::{html, Markup};
+
+use super::{csrf_field, layout, notice, NoticeKind, Section};
+use crate::dashboard::{
+    auth::Signed,
+    settings::{IframeCheck, SettingsForm},
+};
+
+pub struct SettingsView<'a> {
+    pub signed: &'a Signed,
+    pub form: &'a SettingsForm,
+    pub errors: &'a [(&'static str, &'static str)],
+    pub has_secret: bool,
+    /// The stored probe result, when iframe mode is stored.
+    pub stored_iframe: Option<IframeCheck>,
+    pub saved: bool,
+}
+
+const PROVIDERS: [&str; 10] = [
+    "Calendly",
+    "Cal.com",
+    "Acuity Scheduling",
+    "Square Appointments",
+    "Mindbody",
+    "Vagaro",
+    "Fresha",
+    "Setmore",
+    "SimplyBook.me",
+    "Website checkout",
+];
+
+const WEBHOOK_PROVIDERS: [(&str, &str); 5] = [
+    ("calendly", "Calendly"),
+    ("calcom", "Cal.com"),
+    ("acuity", "Acuity Scheduling"),
+    ("square", "Square"),
+    ("generic", "Generic (Handoff-Signature)"),
+];
+
+pub const IFRAME_WARNING: &str = "Many booking providers block being shown inside another site (with X-Frame-Options or a CSP frame-ancestors rule). When you save, we check your booking page; if it can't be framed, visitors get the normal redirect instead.";
+
+impl SettingsView<'_> {
+    fn error(&self, name: &str) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, m)| *m)
+    }
+}
+
+/// Label, control, hint and error, wired together for assistive tech.
+fn field(
+    v: &SettingsView<'_>,
+    name: &str,
+    label: &str,
+    hint: Option<&str>,
+    control: Markup,
+) -> Markup {
+    let error = v.error(name);
+    html! {
+        div.field.invalid[error.is_some()] {
+            label for=(name) { (label) }
+            (control)
+            @if let Some(hint) = hint { p.hint #{ (name) "-hint" } { (hint) } }
+            @if let Some(message) = error { p.field-error #{ (name) "-error" } role="alert" { (message) } }
+        }
+    }
+}
+
+fn described_by(v: &SettingsView<'_>, name: &str, has_hint: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if has_hint {
+        ids.push(format!("{name}-hint"));
+    }
+    if v.error(name).is_some() {
+        ids.push(format!("{name}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+fn text_input(v: &SettingsView<'_>, name: &str, value: &str, kind: &str, has_hint: bool) -> Markup {
+    html! {
+        input id=(name) name=(name) type=(kind) value=(value)
+            aria-invalid=[v.error(name).map(|_| "true")]
+            aria-describedby=[described_by(v, name, has_hint)];
+    }
+}
+
+fn textarea(v: &SettingsView<'_>, name: &str, value: &str, rows: u8, has_hint: bool) -> Markup {
+    html! {
+        textarea id=(name) name=(name) rows=(rows)
+            aria-invalid=[v.error(name).map(|_| "true")]
+            aria-describedby=[described_by(v, name, has_hint)] { (value) }
+    }
+}
+
+pub fn settings(v: &SettingsView<'_>) -> String {
+    let f = v.form;
+    let external = f.booking_mode != "internal";
+    let iframe = f.external_booking_embed_mode == "iframe";
+    let advanced_open = [
+        "externalBookingWebhookProvider",
+        "externalBookingWebhookSecret",
+        "externalBookingCompletionEventName",
+    ]
+    .iter()
+    .any(|n| v.error(n).is_some());
+    layout(
+        "Settings",
+        Section::Settings,
+        Some(v.signed),
+        html! {
+            div.page-head.narrow { h1 { "Settings" } }
+            div.settings-notices {
+                @if v.saved { (notice(NoticeKind::Success, "Settings saved. Your widget uses them from the next page load.")) }
+                @if !v.errors.is_empty() { (notice(NoticeKind::Error, "Some settings need attention. Nothing was saved — see the messages below.")) }
+            }
+            form.settings method="post" action="/dashboard/settings" novalidate {
+                (csrf_field(v.signed))
+                section.card {
+                    h2 { "Booking" }
+                    fieldset.field.invalid[v.error("bookingMode").is_some()] {
+                        legend { "How visitors book" }
+                        label.choice {
+                            input type="radio" name="bookingMode" value="external" checked[external];
+                            span { strong { "Send them to my booking provider" } " — they book and pay on your own booking page." }
+                        }
+                        label.choice {
+                            input type="radio" name="bookingMode" value="internal" checked[!external];
+                            span { strong { "Request only" } " — we collect the request and you follow up." }
+                        }
+                        @if let Some(m) = v.error("bookingMode") { p.field-error #bookingMode-error role="alert" { (m) } }
+                    }
+                    (field(v, "externalBookingProviderName", "Provider name", Some("Shown to visitors: “You'll complete your booking on …”."), html! {
+                        input #externalBookingProviderName name="externalBookingProviderName" type="text" list="providers"
+                            value=(f.external_booking_provider_name)
+                            aria-invalid=[v.error("externalBookingProviderName").map(|_| "true")]
+                            aria-describedby=[described_by(v, "externalBookingProviderName", true)];
+                        datalist #providers { @for p in PROVIDERS { option value=(p) {} } }
+                    }))
+                    (field(v, "externalBookingUrl", "Booking page URL", Some("The page where your customers book and pay, starting with https://. Required for external booking."),
+                        text_input(v, "externalBookingUrl", &f.external_booking_url, "url", true)))
+                    (field(v, "externalBookingEmbedMode", "Show the booking page", None, html! {
+                        select #externalBookingEmbedMode name="externalBookingEmbedMode"
+                            aria-invalid=[v.error("externalBookingEmbedMode").map(|_| "true")] {
+                            option value="redirect" selected[!iframe] { "Open it (recommended)" }
+                            option value="iframe" selected[iframe] { "Inside the widget (iframe)" }
+                        }
+                    }))
+                    div.warning #iframe-warning hidden[!iframe] role="note" {
+                        p { (IFRAME_WARNING) }
+                        @match v.stored_iframe {
+                            Some(IframeCheck::Allowed) => p.check-ok { "Last check: your booking page allows framing." },
+                            Some(IframeCheck::Blocked) => p.check-bad { strong { "Last check: your booking page blocks framing." } " Visitors are sent to it with the normal redirect." },
+                            Some(IframeCheck::Unknown) => p { "Last check: we couldn't reach your booking page, so visitors get the normal redirect. Save again to re-check." },
+                            None => {},
+                        }
+                    }
+                    div.field.check {
+                        label.choice {
+                            input type="checkbox" name="externalBookingPrefill" checked[f.external_booking_prefill];
+                            span { "Fill in the visitor's name and email on the booking page (where the provider supports it)" }
+                        }
+                    }
+                    (field(v, "externalBookingDisclaimer", "Note shown next to the booking button", Some("Optional, up to 300 characters."),
+                        textarea(v, "externalBookingDisclaimer", &f.external_booking_disclaimer, 2, true)))
+                }
+                section.card {
+                    h2 { "Tracking" }
+                    div.two {
+                        (field(v, "externalBookingUtmSource", "utm_source", Some("Default: treasurecoastai"),
+                            text_input(v, "externalBookingUtmSource", &f.external_booking_utm_source, "text", true)))
+                        (field(v, "externalBookingUtmCampaign", "utm_campaign", Some("Optional, e.g. spring-offer"),
+                            text_input(v, "externalBookingUtmCampaign", &f.external_booking_utm_campaign, "text", true)))
+                    }
+                }
+                section.card {
+                    h2 { "Widget" }
+                    (field(v, "allowedOrigins", "Websites allowed to show the widget", Some("One per line, like https://www.example.com (http only for localhost)."),
+                        textarea(v, "allowedOrigins", &f.allowed_origins.join("\n"), 3, true)))
+                    (field(v, "services", "Services", Some("One per line; the assistant offers them as quick replies (up to 30)."),
+                        textarea(v, "services", &f.services.join("\n"), 4, true)))
+                }
+                section.card {
+                    h2 { "Contact details" }
+                    p.muted { "Shown to visitors whenever online booking isn't available." }
+                    div.two {
+                        (field(v, "contactEmail", "Email", None, text_input(v, "contactEmail", &f.contact_email, "email", false)))
+                        (field(v, "contactPhone", "Phone", None, text_input(v, "contactPhone", &f.contact_phone, "tel", false)))
+                    }
+                }
+                details.card.advanced open[advanced_open || f.external_booking_webhook_enabled] {
+                    summary { h2 { "Advanced: booking confirmation webhook" } }
+                    p.muted { "Optional. When your provider confirms a booking, it can tell us, and the handoff is marked completed. Without it you can mark handoffs completed by hand." }
+                    div.field.check {
+                        label.choice {
+                            input type="checkbox" name="externalBookingWebhookEnabled" checked[f.external_booking_webhook_enabled];
+                            span { "Accept booking confirmations from my provider" }
+                        }
+                    }
+                    (field(v, "externalBookingWebhookProvider", "Webhook provider", None, html! {
+                        select #externalBookingWebhookProvider name="externalBookingWebhookProvider"
+                            aria-invalid=[v.error("externalBookingWebhookProvider").map(|_| "true")] {
+                            option value="" selected[f.external_booking_webhook_provider.is_empty()] { "Choose…" }
+                            @for (slug, name) in WEBHOOK_PROVIDERS {
+                                option value=(slug) selected[f.external_booking_webhook_provider == slug] { (name) }
+                            }
+                        }
+                    }))
+                    (field(v, "externalBookingWebhookSecret", "Signing secret",
+                        Some(if v.has_secret { "A secret is stored (it is never shown). Leave this empty to keep it." } else { "No secret stored yet. It is encrypted and never shown again." }),
+                        html! {
+                            input #externalBookingWebhookSecret name="externalBookingWebhookSecret" type="password" value=""
+                                autocomplete="new-password" spellcheck="false"
+                                aria-invalid=[v.error("externalBookingWebhookSecret").map(|_| "true")]
+                                aria-describedby=[described_by(v, "externalBookingWebhookSecret", true)];
+                        }))
+                    @if v.has_secret {
+                        div.field.check {
+                            label.choice {
+                                input type="checkbox" name="clearWebhookSecret" checked[f.clear_webhook_secret];
+                                span { "Remove the stored secret" }
+                            }
+                        }
+                    }
+                    (field(v, "externalBookingCompletionEventName", "Completion event name", Some("Optional: the provider event that means “booked”, e.g. invitee.created."),
+                        text_input(v, "externalBookingCompletionEventName", &f.external_booking_completion_event_name, "text", true)))
+                }
+                div.form-actions {
+                    button.btn.primary type="submit" { "Save settings" }
+                }
+            }
+        },
+    )
+}
