@@ -13,15 +13,24 @@ pub fn handoff_copy(provider: Option<&str>) -> String {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .unwrap_or("the booking page");
-    format!("You'll complete your booking on {provider}. We'll be here if you need help.")
+    // Concatenated rather than `format!`ed: this ships in the widget's wasm, where each
+    // formatting call brings in formatter code.
+    [
+        "You'll complete your booking on ",
+        provider,
+        ". We'll be here if you need help.",
+    ]
+    .concat()
 }
 
 /// Shown in request-only mode: honest that nothing is booked yet.
 pub fn request_only_copy(business: &str) -> String {
-    format!(
-        "Thanks! {business} will contact you to arrange a time. \
-         This is a request, not a confirmed booking."
-    )
+    [
+        "Thanks! ",
+        business,
+        " will contact you to arrange a time. This is a request, not a confirmed booking.",
+    ]
+    .concat()
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! Booking-intent detection in what a visitor types: do they want to book, which of the
 //! business's services, and when (in their own words). Hand-written scanners, no regex.
 
+use crate::text::char_len;
+
 /// What a visitor's message says about booking.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Intent {
@@ -87,11 +89,36 @@ pub fn detect(text: &str, services: &[&str]) -> Intent {
     }
 }
 
-/// Lowercased runs of alphanumerics: "I'd" is ["i", "d"], "Men's Cut" is ["men", "s", "cut"].
+/// Case-folded runs of word chars: "I'd" is ["i", "d"], "Men's Cut" is ["men", "s", "cut"].
 fn lower_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    text.split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(fold_case)
+        .collect()
+}
+
+/// Letters of any script, and ASCII digits. Other numerals (½, ², ٣) separate words like
+/// punctuation: no rule here reads them, and `char::is_numeric`'s Unicode table would cost the
+/// widget about 0.5 KB gzipped.
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || c.is_ascii_digit()
+}
+
+/// Lowercases ASCII and Latin-1 letters (A–Z, À–Þ except ×) and leaves every other char as
+/// typed, so matching ignores case for English and Western European words ("MASSAGE",
+/// "Café") but is exact-case elsewhere ("Массаж" matches "Массаж", not "массаж").
+///
+/// Why not `str::to_lowercase`: its Unicode case tables are about 10 KB gzipped, a quarter of
+/// the widget's 40 KB download budget, and the widget runs this very function (the worker
+/// does too, so both sides still agree). Every keyword we look for is ASCII, so only service
+/// names in other scripts lose case-insensitivity.
+fn fold_case(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            // Latin-1's capitals sit 0x20 below their small letters, like ASCII's.
+            'A'..='Z' | '\u{C0}'..='\u{DE}' if c != '\u{D7}' => char::from(c as u8 + 0x20),
+            c => c,
+        })
         .collect()
 }
 
@@ -108,7 +135,7 @@ fn mentions_booking(words: &[String]) -> bool {
 fn best_service(words: &[String], services: &[&str]) -> Option<String> {
     let mut best: Option<(&str, usize)> = None;
     for service in services {
-        let len = service.trim().chars().count();
+        let len = char_len(service.trim());
         if best.is_some_and(|(_, best_len)| len <= best_len) {
             continue;
         }
@@ -124,41 +151,31 @@ fn service_matches(words: &[String], service: &str) -> bool {
     let Some((last, rest)) = name.split_last() else {
         return false;
     };
-    let phrase_found = number_forms(last).into_iter().any(|last| {
-        let mut phrase: Vec<&str> = rest.iter().map(String::as_str).collect();
-        phrase.push(&last);
-        contains_phrase(words, &phrase)
+    // The name as a phrase, its last word in either number ("deep tissue massages").
+    let phrase_found = words.windows(name.len()).any(|window| {
+        window.iter().zip(rest).all(|(w, r)| w == r)
+            && window.last().is_some_and(|w| same_word(last, w))
     });
     if phrase_found {
         return true;
     }
     // "gel manicure" also matches "a manicure with gel"; short words ("a", "of") don't count.
-    let significant: Vec<&String> = name.iter().filter(|w| w.chars().count() >= 3).collect();
+    let mut significant = name.iter().filter(|w| char_len(w) >= 3).peekable();
     name.len() > 1
-        && !significant.is_empty()
-        && significant
-            .iter()
-            .all(|w| number_forms(w).iter().any(|form| words.contains(form)))
+        && significant.peek().is_some()
+        && significant.all(|w| words.iter().any(|heard| same_word(w, heard)))
 }
 
-/// The word itself and its naive plural/singular: trailing "s" or "es" added or removed.
-fn number_forms(word: &str) -> Vec<String> {
-    let mut forms = vec![word.to_string(), format!("{word}s"), format!("{word}es")];
-    for suffix in ["es", "s"] {
-        if let Some(stem) = word.strip_suffix(suffix) {
-            if !stem.is_empty() {
-                forms.push(stem.to_string());
-            }
-        }
-    }
-    forms
-}
-
-fn contains_phrase(words: &[String], phrase: &[&str]) -> bool {
-    !phrase.is_empty()
-        && words
-            .windows(phrase.len())
-            .any(|window| window.iter().zip(phrase).all(|(w, p)| w == p))
+/// Whether `heard` is `word` itself or its naive plural/singular: a trailing "s" or "es"
+/// added or removed (never leaving an empty stem).
+fn same_word(word: &str, heard: &str) -> bool {
+    let suffixed = |long: &str, short: &str| {
+        !short.is_empty()
+            && long
+                .strip_prefix(short)
+                .is_some_and(|s| s == "s" || s == "es")
+    };
+    heard == word || suffixed(heard, word) || suffixed(word, heard)
 }
 
 /// A piece of the text between separators, with its byte range in the original.
@@ -169,7 +186,7 @@ struct Token {
 }
 
 /// Splits on whitespace and punctuation that never sits inside a time or date, then trims
-/// each piece to its alphanumeric core ("3pm?" -> "3pm", "(Friday," -> "Friday").
+/// each piece to its word-char core ("3pm?" -> "3pm", "(Friday," -> "Friday").
 fn time_tokens(text: &str) -> Vec<Token> {
     const PUNCTUATION: &[char] = &[
         ',', ';', '!', '?', '(', ')', '[', ']', '{', '}', '"', '<', '>', '-', '–', '—', '…',
@@ -185,17 +202,17 @@ fn time_tokens(text: &str) -> Vec<Token> {
             (None, false) => piece_start = Some(i),
             (Some(start), true) => {
                 piece_start = None;
-                let piece = &text[start..i];
-                let not_alphanumeric = |c: char| !c.is_alphanumeric();
-                let core = piece.trim_matches(not_alphanumeric);
+                let piece = text.get(start..i).unwrap_or_default();
+                let not_word_char = |c: char| !is_word_char(c);
+                let core = piece.trim_matches(not_word_char);
                 if core.is_empty() {
                     continue;
                 }
-                let offset = piece.len() - piece.trim_start_matches(not_alphanumeric).len();
+                let offset = piece.len() - piece.trim_start_matches(not_word_char).len();
                 tokens.push(Token {
                     start: start + offset,
                     end: start + offset + core.len(),
-                    lower: core.to_lowercase(),
+                    lower: fold_case(core),
                 });
             }
             _ => {}
@@ -230,11 +247,20 @@ fn is_month(w: &str) -> bool {
 
 /// 1 or 2 ASCII digits.
 fn small_number(w: &str) -> Option<u32> {
-    if (1..=2).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit()) {
-        w.parse().ok()
-    } else {
-        None
-    }
+    let digits = w.as_bytes();
+    let all_digits = digits.iter().all(u8::is_ascii_digit);
+    ((1..=2).contains(&digits.len()) && all_digits)
+        .then(|| digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+}
+
+/// `w` split after its leading ASCII digits ("10:30am" -> "10", ":30am").
+fn split_digits(w: &str) -> (&str, &str) {
+    let end = w.bytes().take_while(u8::is_ascii_digit).count();
+    // Digits are one byte each, so `end` is a char boundary.
+    (
+        w.get(..end).unwrap_or_default(),
+        w.get(end..).unwrap_or_default(),
+    )
 }
 
 fn is_hour(w: &str) -> bool {
@@ -247,8 +273,7 @@ fn is_am_pm(w: &str) -> bool {
 
 /// "3pm", "10:30", "10:30am": a clock needs two minute digits after a colon, or an am/pm.
 fn is_clock(w: &str) -> bool {
-    let digits_end = w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len());
-    let (hour, rest) = w.split_at(digits_end);
+    let (hour, rest) = split_digits(w);
     let Some(hour) = small_number(hour) else {
         return false;
     };
@@ -256,13 +281,11 @@ fn is_clock(w: &str) -> bool {
     let Some(after_colon) = rest.strip_prefix(':') else {
         return twelve_hour && is_am_pm(rest);
     };
-    let minutes = after_colon
-        .get(..2)
-        .filter(|m| m.bytes().all(|b| b.is_ascii_digit()));
-    let Some(minutes) = minutes.and_then(|m| m.parse::<u32>().ok()) else {
+    let (minutes, suffix) = split_digits(after_colon);
+    let Some(minutes) = small_number(minutes).filter(|_| minutes.len() == 2) else {
         return false;
     };
-    match &after_colon[2..] {
+    match suffix {
         _ if minutes >= 60 => false,
         "" => hour <= 23,
         suffix => twelve_hour && is_am_pm(suffix),
@@ -270,8 +293,7 @@ fn is_clock(w: &str) -> bool {
 }
 
 fn is_day_of_month(w: &str) -> bool {
-    let digits_end = w.find(|c: char| !c.is_ascii_digit()).unwrap_or(w.len());
-    let (day, suffix) = w.split_at(digits_end);
+    let (day, suffix) = split_digits(w);
     small_number(day).is_some_and(|d| (1..=31).contains(&d))
         && matches!(suffix, "" | "st" | "nd" | "rd" | "th")
 }
@@ -284,22 +306,21 @@ fn is_year(w: &str) -> bool {
     w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// "12/3", "12/03/26", "12/03/2026".
+/// "12/3", "12/03/26", "12/03/2026". (Char-set patterns like `['/']` keep the widget's wasm
+/// to one string searcher; see `lead`.)
 fn is_numeric_date(w: &str) -> bool {
-    let parts: Vec<&str> = w.split('/').collect();
-    let month_day_ok = |m: &str, d: &str| {
-        small_number(m).is_some_and(|m| (1..=12).contains(&m))
-            && small_number(d).is_some_and(|d| (1..=31).contains(&d))
+    let mut parts = w.split(['/']);
+    let (Some(m), Some(d)) = (parts.next(), parts.next()) else {
+        return false;
     };
-    match parts.as_slice() {
-        [m, d] => month_day_ok(m, d),
-        [m, d, y] => {
-            month_day_ok(m, d)
-                && (y.len() == 2 || y.len() == 4)
-                && y.bytes().all(|b| b.is_ascii_digit())
-        }
+    let year_ok = match (parts.next(), parts.next()) {
+        (None, _) => true,
+        (Some(y), None) => (y.len() == 2 || y.len() == 4) && y.bytes().all(|b| b.is_ascii_digit()),
         _ => false,
-    }
+    };
+    small_number(m).is_some_and(|m| (1..=12).contains(&m))
+        && small_number(d).is_some_and(|d| (1..=31).contains(&d))
+        && year_ok
 }
 
 /// How many tokens from `i` form one recognised time expression, if any.
@@ -327,7 +348,7 @@ fn time_expression_len(tokens: &[Token], i: usize) -> Option<usize> {
         }
     }
     // "3 pm", "10:30 am"
-    if (is_hour(w0) || (is_clock(w0) && w0.contains(':'))) && am_pm_follows(1) {
+    if (is_hour(w0) || (is_clock(w0) && w0.contains([':']))) && am_pm_follows(1) {
         return Some(2);
     }
     if is_clock(w0) || is_numeric_date(w0) || is_time_word(w0) {
@@ -351,28 +372,34 @@ fn time_text(text: &str) -> Option<String> {
     while i < tokens.len() {
         match time_expression_len(&tokens, i) {
             Some(len) => {
-                let last = &tokens[i + len - 1];
+                let (first, last) = (&tokens[i], &tokens[i + len - 1]);
                 let mut end = last.end;
                 // Keep the final dot of "a.m." / "p.m.": it is part of the word, not punctuation.
-                if matches!(last.lower.as_str(), "a.m" | "p.m") && text[end..].starts_with('.') {
+                let dot_follows = text.get(end..).is_some_and(|rest| rest.starts_with('.'));
+                if matches!(last.lower.as_str(), "a.m" | "p.m") && dot_follows {
                     end += 1;
                 }
-                found.push((tokens[i].start, end));
+                found.push((first.start, end));
                 i += len;
             }
             None => i += 1,
         }
     }
-    let (first, last) = (found.first()?, found.last()?);
-    let span = &text[first.0..last.1];
+    // Token bounds are char boundaries of `text`, so these `get`s always succeed.
+    let span = text.get(found.first()?.0..found.last()?.1)?;
     if span.split_whitespace().count() <= MAX_SPAN_WORDS {
         return Some(span.to_string());
     }
-    let joined: Vec<&str> = found
-        .iter()
-        .flat_map(|&(start, end)| text[start..end].split_whitespace())
-        .collect();
-    Some(joined.join(" "))
+    let mut joined = String::new();
+    for &(start, end) in &found {
+        for word in text.get(start..end).unwrap_or_default().split_whitespace() {
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(word);
+        }
+    }
+    Some(joined)
 }
 
 #[cfg(test)]
@@ -585,6 +612,47 @@ mod tests {
                 assert!(got.wants_booking, "{text:?}");
             }
         }
+    }
+
+    #[test]
+    fn folds_case_for_ascii_and_latin_1_letters_only() {
+        let cases: &[(&str, &str)] = &[
+            ("MASSAGE Monday", "massage monday"),
+            ("CAFÉ ÀÉÎÕÜÞ", "café àéîõüþ"),
+            // Not capitals with a Latin-1 small letter: kept.
+            ("× ß ÿ", "× ß ÿ"),
+            // Beyond Latin-1, as typed (see `fold_case`).
+            ("ĀĞŁ ΜΑΣΑΖ МАССАЖ İ", "ĀĞŁ ΜΑΣΑΖ МАССАЖ İ"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(fold_case(text), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn matches_services_ignoring_case_in_latin_1_and_as_typed_elsewhere() {
+        let cases: &[(&str, &[&str], Option<&str>)] = &[
+            ("UN CAFÉ", &["café"], Some("café")),
+            (
+                "Crème Brûlée facial",
+                &["CRÈME BRÛLÉE FACIAL"],
+                Some("CRÈME BRÛLÉE FACIAL"),
+            ),
+            ("Массаж", &["Массаж"], Some("Массаж")),
+            ("массаж", &["Массаж"], None),
+        ];
+        for (text, services, want) in cases {
+            assert_eq!(detect(text, services).service.as_deref(), *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn words_are_letters_of_any_script_and_ascii_digits() {
+        assert_eq!(
+            lower_words("Facial½ ² 李小龙 3pm ٣"),
+            ["facial", "李小龙", "3pm"]
+        );
+        assert_eq!(time_text("friday² at 5").as_deref(), Some("friday² at 5"));
     }
 
     #[test]

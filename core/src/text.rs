@@ -123,15 +123,22 @@ fn redact_cards(s: &str) -> (String, bool) {
             j += 1;
         }
         for (first, last) in card_blocks(s, &groups) {
-            out.push_str(&s[copied..groups[first].0]);
+            out.push_str(ascii_bounded(s, copied, groups[first].0));
             out.push_str(CARD_PLACEHOLDER);
             copied = groups[last].1;
         }
         i = j;
     }
     let changed = copied > 0;
-    out.push_str(&s[copied..]);
+    out.push_str(ascii_bounded(s, copied, s.len()));
     (out, changed)
+}
+
+/// `&s[from..to]` where both ends sit next to ASCII bytes the scanners found, so always on
+/// char boundaries. Checked rather than indexed: a failing `str` index formats its panic
+/// with `char`'s `Debug`, whose Unicode tables would ship in the widget for nothing.
+fn ascii_bounded(s: &str, from: usize, to: usize) -> &str {
+    s.get(from..to).unwrap_or_default()
 }
 
 /// Inclusive group-index blocks to redact: merged overlapping Luhn-valid 13–19 digit ranges.
@@ -140,7 +147,7 @@ fn card_blocks(s: &str, groups: &[(usize, usize)]) -> Vec<(usize, usize)> {
     for first in 0..groups.len() {
         let mut digits = String::new();
         for (last, &(start, end)) in groups.iter().enumerate().skip(first) {
-            digits.push_str(&s[start..end]);
+            digits.push_str(ascii_bounded(s, start, end));
             if digits.len() > *CARD_DIGITS.end() {
                 break;
             }
@@ -162,7 +169,7 @@ fn redact_ssns(s: &str) -> (String, bool) {
     let mut i = 0usize;
     while i + 11 <= b.len() {
         if is_ssn_at(b, i) {
-            out.push_str(&s[copied..i]);
+            out.push_str(ascii_bounded(s, copied, i));
             out.push_str(SSN_PLACEHOLDER);
             i += 11;
             copied = i;
@@ -171,7 +178,7 @@ fn redact_ssns(s: &str) -> (String, bool) {
         }
     }
     let changed = copied > 0;
-    out.push_str(&s[copied..]);
+    out.push_str(ascii_bounded(s, copied, s.len()));
     (out, changed)
 }
 
@@ -191,7 +198,7 @@ fn is_ssn_at(b: &[u8], i: usize) -> bool {
 /// Truncates to at most `max` chars, never splitting a char.
 pub fn truncate_chars(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {
-        Some((byte, _)) => &s[..byte],
+        Some((byte, _)) => s.get(..byte).unwrap_or(s),
         None => s,
     }
 }

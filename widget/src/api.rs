@@ -3,11 +3,10 @@
 //! `JSON` and `Reflect`, which costs the wasm nothing, instead of serde.
 
 use handoff_core::lead::Field;
-use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, XmlHttpRequest};
 
 use crate::conversation::{Config, Page, SendOutcome};
+use crate::dom::{self, get, Element, Object, Xhr};
 
 /// A slow network must not leave the visitor on "Sending…" forever.
 const SEND_TIMEOUT_MS: u32 = 20_000;
@@ -21,10 +20,6 @@ pub struct Opts {
     /// The visitor already clicked the loader's launcher.
     pub open: bool,
     pub host: Option<Element>,
-}
-
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// A non-blank string property.
@@ -45,7 +40,10 @@ pub fn parse_opts(opts: &JsValue) -> Opts {
         },
         inline: text(opts, "mode").as_deref() == Some("inline"),
         open: get(opts, "open").as_bool().unwrap_or(false),
-        host: get(opts, "host").dyn_into().ok(),
+        // The loader's host element; anything else falls back to the shadow root's host.
+        host: Some(get(opts, "host"))
+            .filter(JsValue::is_object)
+            .map(JsCast::unchecked_into),
     }
 }
 
@@ -55,17 +53,19 @@ pub fn parse_config(config: &JsValue) -> Option<Config> {
     if !config.is_object() {
         return None;
     }
-    let services = get(config, "services");
-    let services = if Array::is_array(&services) {
-        Array::from(&services)
-            .iter()
-            .filter_map(|s| s.as_string())
-            .filter(|s| !s.trim().is_empty())
-            .take(30)
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let mut services = Vec::new();
+    let list = get(config, "services");
+    if dom::Array::is_array(&list) {
+        let list: &dom::Array = list.unchecked_ref();
+        for i in 0..list.length() {
+            if services.len() == 30 {
+                break;
+            }
+            if let Some(service) = list.get(i).as_string().filter(|s| !s.trim().is_empty()) {
+                services.push(service);
+            }
+        }
+    }
     let contact = get(config, "contact");
     Some(Config {
         business_name: text(config, "businessName")?,
@@ -84,8 +84,12 @@ pub fn parse_config(config: &JsValue) -> Option<Config> {
 
 /// The no-JS hosted booking page, for when not even the config is usable.
 pub fn hosted_page(opts: &Opts) -> String {
-    let slug = String::from(js_sys::encode_uri_component(&opts.slug));
-    format!("{}/b/{slug}", opts.api_base)
+    [
+        &opts.api_base,
+        "/b/",
+        &dom::encode_uri_component(&opts.slug),
+    ]
+    .concat()
 }
 
 /// `POST {API}/api/v1/handoffs?client=SLUG`; `done` gets what the server answered, or
@@ -110,26 +114,25 @@ fn start_request(
 ) -> Result<(), JsValue> {
     let body = Object::new();
     for (field, value) in fields {
-        Reflect::set(&body, &field.json_name().into(), &value.into())?;
+        dom::set(&body, field.json_name(), &value.into());
     }
-    let url = format!(
-        "{}/api/v1/handoffs?client={}",
-        opts.api_base,
-        String::from(js_sys::encode_uri_component(&opts.slug))
-    );
-    let xhr = XmlHttpRequest::new()?;
+    let url = [
+        &opts.api_base,
+        "/api/v1/handoffs?client=",
+        &dom::encode_uri_component(&opts.slug),
+    ]
+    .concat();
+    let xhr = Xhr::new();
     xhr.open("POST", &url)?;
-    xhr.set_request_header("content-type", "application/json")?;
+    xhr.set_request_header("content-type", "application/json");
     xhr.set_timeout(SEND_TIMEOUT_MS);
-    let answered = xhr.clone();
     // `loadend` follows load, error, timeout and abort alike: exactly one answer per request.
+    let answered = xhr.clone();
     crate::listen(&xhr, "loadend", move |_| {
-        let status = answered.status().unwrap_or(0);
-        let body = answered.response_text().ok().flatten();
-        let json = body.and_then(|text| JSON::parse(&text).ok());
-        done(outcome(status, &json.unwrap_or(JsValue::NULL)));
-    })?;
-    xhr.send_with_opt_str(Some(&String::from(JSON::stringify(&body)?)))
+        let json = dom::parse(&answered.response_text()).unwrap_or(JsValue::NULL);
+        done(outcome(answered.status(), &json));
+    });
+    xhr.send(&dom::stringify(&body))
 }
 
 /// Maps the contract's statuses to what the dialogue does next.

@@ -3,6 +3,7 @@
 //! natively; `view` draws a [`Conversation`] and `lib` feeds it [`Input`]s and runs its [`Effect`]s.
 //!
 //! Every answer is validated with `handoff_core::lead`, the same rules the server applies.
+//! Sentences are joined with `concat` rather than `format!`: formatting code costs wasm bytes.
 
 use handoff_core::copy;
 use handoff_core::intent;
@@ -37,8 +38,8 @@ impl Config {
                     ""
                 };
                 links.push(ContactLink {
-                    href: format!("tel:{plus}{digits}"),
-                    label: format!("Call {}", phone.trim()),
+                    href: ["tel:", plus, &digits].concat(),
+                    label: ["Call ", phone.trim()].concat(),
                     is_phone: true,
                 });
             }
@@ -46,8 +47,8 @@ impl Config {
         if let Some(email) = self.contact_email.as_deref() {
             if let Ok(Contact::Email(email)) = lead::parse_contact(email) {
                 links.push(ContactLink {
-                    href: format!("mailto:{email}"),
-                    label: format!("Email {email}"),
+                    href: ["mailto:", &email].concat(),
+                    label: ["Email ", &email].concat(),
                     is_phone: false,
                 });
             }
@@ -510,12 +511,13 @@ impl Conversation {
         if found.service.is_none() && !found.wants_booking && time.is_none() {
             return self.answer_service(text);
         }
-        let heard: Vec<String> = [found.service.clone(), time.clone()]
-            .into_iter()
-            .flatten()
-            .collect();
-        if !heard.is_empty() {
-            self.say(Speaker::Bot, &format!("Got it: {}.", heard.join(", ")));
+        let heard = match (&found.service, &time) {
+            (Some(service), Some(time)) => Some([service, ", ", time].concat()),
+            (Some(one), None) | (None, Some(one)) => Some(one.clone()),
+            (None, None) => None,
+        };
+        if let Some(heard) = heard {
+            self.say(Speaker::Bot, &["Got it: ", &heard, "."].concat());
         }
         self.answers.service = found.service;
         self.answers.time = time;
@@ -566,25 +568,32 @@ impl Conversation {
     }
 
     fn question(&self, step: Step) -> String {
-        let business = &self.config.business_name;
-        match step {
-            Step::Intro => {
-                format!("Hi! I can help you book with {business}. What would you like to book?")
+        let business = self.config.business_name.as_str();
+        const COME_IN: &str = "When would you like to come in? A day or a time window is fine — ";
+        let parts: [&str; 3] = match step {
+            Step::Intro => [
+                "Hi! I can help you book with ",
+                business,
+                ". What would you like to book?",
+            ],
+            Step::Service => [ASK_SERVICE, "", ""],
+            Step::Time if self.config.request_only => {
+                [COME_IN, business, " will confirm a time with you."]
             }
-            Step::Service => ASK_SERVICE.to_string(),
-            Step::Time if self.config.request_only => format!(
-                "When would you like to come in? A day or a time window is fine — {business} will confirm a time with you."
-            ),
-            Step::Time => format!(
-                "When would you like to come in? A day or a time window is fine — {} will show what's actually available.",
-                self.provider_or_page()
-            ),
-            Step::Name => ASK_NAME.to_string(),
-            Step::Contact => ASK_CONTACT.to_string(),
-            Step::Notes => format!(
-                "Anything else {business} should know? This is optional — please don't share card or medical details."
-            ),
-        }
+            Step::Time => [
+                COME_IN,
+                self.provider_or_page(),
+                " will show what's actually available.",
+            ],
+            Step::Name => [ASK_NAME, "", ""],
+            Step::Contact => [ASK_CONTACT, "", ""],
+            Step::Notes => [
+                "Anything else ",
+                business,
+                " should know? This is optional — please don't share card or medical details.",
+            ],
+        };
+        parts.concat()
     }
 
     fn provider_or_page(&self) -> &str {

@@ -2,27 +2,25 @@
 //! loads this module and the client's widget config, then calls [`mount`].
 //!
 //! Split like wasm-bindgen's todomvc example: `conversation` is the pure state machine,
-//! `view` draws it, `api` speaks HTTP, and this file wires events between them.
+//! `view` draws it, `api` speaks HTTP, `dom` binds the browser APIs they use, and this file
+//! wires events between them.
 //! Nothing here panics on purpose; if something does, the panic hook swaps the widget for the
 //! failure view (apology, direct booking link, contact links), and no personal data is ever
 //! written to the console.
 
 mod api;
 pub mod conversation;
+mod dom;
 mod heap;
 mod view;
 
 use std::cell::RefCell;
-use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
-use web_sys::{
-    CustomEvent, CustomEventInit, Element, Event, EventTarget, KeyboardEvent, ShadowRoot,
-};
 
 use api::Opts;
 use conversation::{ContactLink, Conversation, Effect, Input};
+use dom::{CustomEvent, DataLayer, Element, Event, EventTarget, Object, ShadowRoot};
 use view::View;
 
 /// Mounts the assistant into `root`. `config` is the parsed `GET /api/v1/widget-config` body;
@@ -44,13 +42,11 @@ pub fn mount(root: ShadowRoot, config: JsValue, opts: JsValue) {
     };
     std::panic::set_hook(Box::new(|_| show_broken()));
     // A trap while starting reaches the loader, which shows its own fallback link.
-    let mounted = config
-        .ok_or_else(|| JsValue::from_str("invalid widget config"))
-        .and_then(|config| App::start(root, config, opts, broken.clone()));
-    if mounted.is_err() {
-        broken.show();
+    match config {
+        Some(config) => App::start(root, config, opts),
+        None => broken.show(),
     }
-    BROKEN.with(|all| {
+    let _ = BROKEN.try_with(|all| {
         if let Ok(mut all) = all.try_borrow_mut() {
             all.push(broken);
         }
@@ -60,7 +56,6 @@ pub fn mount(root: ShadowRoot, config: JsValue, opts: JsValue) {
 /// What the failure view needs, kept apart from the app state so a panic cannot reach it
 /// half-borrowed. One per mounted widget: pages with two script tags share this wasm instance,
 /// and after a panic none of its widgets can be trusted.
-#[derive(Clone)]
 struct Broken {
     root: ShadowRoot,
     direct_url: String,
@@ -73,119 +68,112 @@ thread_local! {
 
 impl Broken {
     fn show(&self) {
-        let _ = view::render_broken(&self.root, &self.direct_url, &self.contacts);
+        view::render_broken(&self.root, &self.direct_url, &self.contacts);
     }
 }
 
-/// After a panic (or a rendering error) every widget on the page shows its failure view.
+/// After a panic every widget on the page shows its failure view.
 fn show_broken() {
-    BROKEN.with(|all| {
+    // `try_with` fails only while a thread shuts down, which a page's never does; unlike
+    // `with` it has no panic path to ship.
+    let _ = BROKEN.try_with(|all| {
         if let Ok(all) = all.try_borrow() {
             all.iter().for_each(Broken::show);
         }
     });
 }
 
+/// One mounted widget. It lives as long as the page (the widget is never unmounted, and its
+/// listeners hold it), so it is leaked to `'static` rather than reference-counted.
 struct App {
     convo: RefCell<Conversation>,
     view: View,
     opts: Opts,
-    host: Option<Element>,
-    broken: Broken,
+    host: Element,
+    /// The page's `window`, for Google Tag Manager's `dataLayer`.
+    window: JsValue,
 }
 
 impl App {
-    fn start(
-        root: ShadowRoot,
-        config: conversation::Config,
-        opts: Opts,
-        broken: Broken,
-    ) -> Result<(), JsValue> {
+    fn start(root: ShadowRoot, config: conversation::Config, opts: Opts) {
         // Replacing the loader's launcher must not drop keyboard focus that was on it.
         let had_focus = root.active_element().is_some();
-        let view = View::build(&root, &config.business_name, opts.inline)?;
-        let host = opts.host.clone().or_else(|| Some(root.host()));
-        if let Some(host) = &host {
-            let mode = if opts.inline { "inline" } else { "launcher" };
-            host.set_attribute("data-handoff-widget", mode)?;
-        }
-        let app = Rc::new(App {
+        let view = View::build(&root, &config.business_name, opts.inline);
+        let host = opts.host.clone().unwrap_or_else(|| root.host());
+        let mode = if opts.inline { "inline" } else { "launcher" };
+        host.set_attribute("data-handoff-widget", mode);
+        let app: &'static App = Box::leak(Box::new(App {
             convo: RefCell::new(Conversation::new(config, opts.page.clone())),
             view,
             opts,
             host,
-            broken,
-        });
-        app.view.render(&app.convo.borrow())?;
+            window: root.owner_document().default_view(),
+        }));
+        app.view.render(&app.convo.borrow());
 
         let target: &EventTarget = &root;
-        let a = app.clone();
-        listen(target, "click", move |e| a.on_click(&e))?;
-        let a = app.clone();
-        listen(target, "keydown", move |e| a.on_keydown(&e))?;
-        let a = app.clone();
-        listen(app.view.form(), "submit", move |e| a.on_submit(&e))?;
+        listen(target, "click", move |e| app.on_click(&e));
+        listen(target, "keydown", move |e| app.on_keydown(&e));
+        listen(app.view.form(), "submit", move |e| app.on_submit(&e));
 
         if app.opts.open {
             app.set_open(true);
         } else if had_focus {
             app.view.focus_launcher();
         }
-        Ok(())
     }
 
     fn set_open(&self, open: bool) {
-        if self.view.set_open(open).is_err() {
-            self.broken.show();
-        } else if open {
+        self.view.set_open(open);
+        if open {
             self.view.focus(&self.convo.borrow());
         } else {
             self.view.focus_launcher();
         }
     }
 
-    fn handle(self: &Rc<Self>, input: Input) {
+    fn handle(&'static self, input: Input) {
         let Ok(effect) = self.convo.try_borrow_mut().map(|mut c| c.update(input)) else {
             return;
         };
         let convo = self.convo.borrow();
-        if self.view.render(&convo).is_err() {
-            self.broken.show();
-            return;
-        }
+        self.view.render(&convo);
         self.view.focus(&convo);
         match effect {
             Effect::None => {}
             Effect::Send => {
-                let app = self.clone();
-                api::send_handoff(&self.opts, &convo.request(), move |outcome| {
-                    app.handle(Input::Sent(outcome))
+                let request = convo.request();
+                // Released first: a request that cannot even start answers at once, and that
+                // answer must find the conversation free to update.
+                drop(convo);
+                api::send_handoff(&self.opts, &request, move |outcome| {
+                    self.handle(Input::Sent(outcome))
                 });
             }
             Effect::Captured { handoff_id } => self.tell_host("handoff:lead_captured", &handoff_id),
         }
     }
 
-    fn on_click(self: &Rc<Self>, event: &Event) {
-        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+    fn on_click(&'static self, event: &Event) {
+        let Some(target) = event.target() else {
             return;
         };
         // Continue links navigate by themselves; we only tell the host page.
-        if let Ok(Some(_)) = target.closest("a.hw-continue,a.hw-raw") {
+        if target.closest("a.hw-continue,a.hw-raw").is_some() {
             let id = self.convo.borrow().handoff_id().map(str::to_string);
             if let Some(id) = id {
                 self.tell_host("handoff:continue_clicked", &id);
             }
             return;
         }
-        let Ok(Some(control)) = target.closest("[data-act]") else {
+        let Some(control) = target.closest("[data-act]") else {
             return;
         };
-        let input = match control.get_attribute("data-act").as_deref() {
+        let input = match control.get_attribute("data-act").as_string().as_deref() {
             Some("toggle") => return self.set_open(!self.view.is_open()),
             Some("close") => return self.set_open(false),
             // A chip answers with its own label, as if typed.
-            Some("chip") => Input::Answer(control.text_content().unwrap_or_default()),
+            Some("chip") => Input::Answer(dom::string(control.text_content())),
             Some("skip") => Input::Skip,
             Some("confirm") => Input::Confirm,
             Some("restart") => Input::Restart,
@@ -195,22 +183,19 @@ impl App {
         self.handle(input);
     }
 
-    fn on_submit(self: &Rc<Self>, event: &Event) {
+    fn on_submit(&'static self, event: &Event) {
         event.prevent_default();
         let input = self.view.input();
-        let value = input.value();
+        let value = dom::string(input.value());
         if value.trim().is_empty() {
-            let _ = input.focus();
-            return;
+            return input.focus();
         }
         input.set_value("");
         self.handle(Input::Answer(value));
     }
 
     fn on_keydown(&self, event: &Event) {
-        let escape = event
-            .dyn_ref::<KeyboardEvent>()
-            .is_some_and(|k| k.key() == "Escape");
+        let escape = event.key().as_string().as_deref() == Some("Escape");
         if escape && !self.opts.inline && self.view.is_open() {
             self.set_open(false);
         }
@@ -219,39 +204,29 @@ impl App {
     /// A `CustomEvent` on the host element (bubbles out of the shadow root) and, when the page
     /// has Google Tag Manager's `dataLayer`, an entry there. Only the handoff id: no personal data.
     fn tell_host(&self, name: &str, handoff_id: &str) {
+        let id = JsValue::from(handoff_id);
         let detail = Object::new();
-        let _ = Reflect::set(&detail, &"handoffId".into(), &handoff_id.into());
-        if let Some(host) = &self.host {
-            let init = CustomEventInit::new();
-            init.set_bubbles(true);
-            init.set_composed(true);
-            init.set_detail(&detail);
-            if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
-                let _ = host.dispatch_event(&event);
-            }
-        }
-        let data_layer = Reflect::get(&js_sys::global(), &"dataLayer".into()).unwrap_or_default();
-        if Array::is_array(&data_layer) {
-            // Through the array's own `push`: GTM replaces it to process events.
-            let push = Reflect::get(&data_layer, &"push".into()).map(JsCast::dyn_into::<Function>);
-            if let Ok(Ok(push)) = push {
-                let entry = Object::new();
-                let _ = Reflect::set(&entry, &"event".into(), &name.into());
-                let _ = Reflect::set(&entry, &"handoffId".into(), &handoff_id.into());
-                let _ = push.call1(&data_layer, &entry);
-            }
+        dom::set(&detail, "handoffId", &id);
+        let init = Object::new();
+        dom::set(&init, "bubbles", &JsValue::TRUE);
+        dom::set(&init, "composed", &JsValue::TRUE);
+        dom::set(&init, "detail", &detail);
+        self.host.dispatch_event(&CustomEvent::new(name, &init));
+        let data_layer = dom::get(&self.window, "dataLayer");
+        if dom::Array::is_array(&data_layer) {
+            let entry = Object::new();
+            dom::set(&entry, "event", &name.into());
+            dom::set(&entry, "handoffId", &id);
+            // Through the array's own `push`: GTM replaces it to process events. Its errors
+            // are the host page's business, never ours.
+            let _ = data_layer.unchecked_into::<DataLayer>().push(&entry);
         }
     }
 }
 
 /// Adds a listener for the page's lifetime (the widget is never unmounted).
-fn listen(
-    target: &EventTarget,
-    kind: &str,
-    handler: impl FnMut(Event) + 'static,
-) -> Result<(), JsValue> {
+fn listen(target: &EventTarget, kind: &str, handler: impl FnMut(Event) + 'static) {
     let closure = Closure::<dyn FnMut(Event)>::new(handler);
-    target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
+    target.add_event_listener(kind, &closure);
     closure.forget();
-    Ok(())
 }
