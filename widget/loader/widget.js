@@ -60,7 +60,8 @@
         root.textContent = '';
         add('p', 'hw-fallback-note', "The booking assistant couldn't load.");
         const link = add('a', 'hw-fallback', 'Book online');
-        link.href = api + '/b/' + encodeURIComponent(slug);
+        // The origin that just served this script is up; the API origin may be what failed.
+        link.href = edge + '/b/' + encodeURIComponent(slug);
         link.target = '_top';
       } catch (e) {
         // Nothing more we can do without risking the host page.
