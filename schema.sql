@@ -63,10 +63,10 @@ CREATE TABLE booking_handoffs (
   user_agent TEXT,
   -- HMAC-SHA256 of the visitor IP with the IP_SALT secret; the raw IP is never stored.
   ip_hash TEXT,
-  metadata TEXT
-  -- Added by migrations/0002_dashboard.sql (SQLite appends added columns this way):
-  -- who or what abandoned the handoff, 'manual' or 'scheduled'; completed_by's counterpart.
-  , abandoned_by TEXT);
+  metadata TEXT,
+  -- Who or what abandoned the handoff, 'manual' or 'scheduled'; completed_by's counterpart.
+  abandoned_by TEXT
+);
 
 CREATE INDEX idx_handoffs_client_created ON booking_handoffs (client_id, created_at DESC, id DESC);
 CREATE INDEX idx_handoffs_client_status_created ON booking_handoffs (client_id, status, created_at DESC, id DESC);
@@ -81,3 +81,31 @@ CREATE TABLE admin_keys (
 );
 
 CREATE INDEX idx_admin_keys_client ON admin_keys (client_id);
+
+-- Verified provider webhooks. Receipts make deliveries idempotent: a replayed event id is
+-- acknowledged and ignored. Keyed per client too, so one client's event ids (our generic
+-- scheme lets senders choose them) can never shadow another's.
+CREATE TABLE webhook_receipts (
+  client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  provider TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (client_id, provider, event_id)
+);
+
+-- Verified events that matched no handoff of that client (no tca_ref, or an unknown one).
+-- Only non-sensitive identifiers are kept; an admin may link one to a handoff by hand.
+CREATE TABLE unmatched_webhook_events (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  provider TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  -- JSON list of [name, value] pairs: booking uid, appointment id, invitee URI…
+  identifiers TEXT NOT NULL DEFAULT '[]',
+  received_at INTEGER NOT NULL,
+  linked_handoff_id TEXT,
+  linked_at INTEGER
+);
+
+CREATE INDEX idx_unmatched_client_received ON unmatched_webhook_events (client_id, received_at DESC);

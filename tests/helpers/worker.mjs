@@ -31,6 +31,7 @@ export async function applySql(db, file) {
  * @param {number} [opts.port] listen on 127.0.0.1:port (0 = any free port) for browsers
  * @param {number} [opts.captureLimit] CAPTURE_LIMITER requests per 60 s
  * @param {number} [opts.signinLimit] SIGNIN_LIMITER sign-in attempts per 60 s
+ * @param {number} [opts.webhookLimit] WEBHOOK_LIMITER deliveries per client per 60 s
  * @param {string|null} [opts.schema] SQL file to apply (null: none, a broken database)
  * @param {object} [opts.bindings] extra/overriding vars and secrets
  */
@@ -47,6 +48,7 @@ export async function startWorker(opts = {}) {
     ratelimits: {
       CAPTURE_LIMITER: { namespace_id: '1001', simple: { limit: opts.captureLimit ?? 10_000, period: 60 } },
       SIGNIN_LIMITER: { namespace_id: '1002', simple: { limit: opts.signinLimit ?? 10_000, period: 60 } },
+      WEBHOOK_LIMITER: { namespace_id: '1003', simple: { limit: opts.webhookLimit ?? 10_000, period: 60 } },
     },
     bindings: {
       OPERATOR_TOKEN: operatorToken,

@@ -30,7 +30,13 @@ impl App {
         })
     }
 
-    fn secret(&self, name: &str) -> Option<String> {
+    /// A secret used as key material (`SESSION_KEY`, `SECRETS_KEY`, `IP_SALT`).
+    pub fn secret_bytes(&self, name: &str) -> Option<Vec<u8>> {
+        self.secret(name).map(String::into_bytes)
+    }
+
+    /// A secret binding's value; `None` when unset or empty.
+    pub fn secret(&self, name: &str) -> Option<String> {
         self.env
             .secret(name)
             .ok()
@@ -40,7 +46,7 @@ impl App {
 
     /// The salt for hashing visitor IPs. Without it no IP information is stored at all.
     pub fn ip_salt(&self) -> Option<Vec<u8>> {
-        self.secret("IP_SALT").map(String::into_bytes)
+        self.secret_bytes("IP_SALT")
     }
 
     /// `/bench/static-redirect` exists only where the `BENCH_BASELINE` var is "1" (bench runs).
@@ -55,15 +61,16 @@ impl App {
         self.secret("OPERATOR_TOKEN")
     }
 
-    /// Asks the `CAPTURE_LIMITER` rate-limiting binding. A missing binding or a failing
-    /// limiter lets the request through (and says so in the log): losing a visitor's booking
-    /// request is worse than a burst of spam, which the allow-listed origins already bound.
-    pub async fn allow_capture(&self, key: &str) -> bool {
-        match self.env.rate_limiter("CAPTURE_LIMITER") {
+    /// Asks a rate-limiting binding (`CAPTURE_LIMITER`, `SIGNIN_LIMITER`, `WEBHOOK_LIMITER`)
+    /// whether `key` may go on. A missing binding or a failing limiter lets the request
+    /// through and says so in the log: losing a visitor's booking request or a provider's
+    /// completion is worse than a burst, which origins, signatures and 256-bit keys already bound.
+    pub async fn allow(&self, binding: &str, key: &str) -> bool {
+        match self.env.rate_limiter(binding) {
             Ok(limiter) => match limiter.limit(key.to_string()).await {
                 Ok(outcome) => outcome.success,
                 Err(e) => {
-                    worker::console_error!("rate limiter failed: {}", e);
+                    worker::console_error!("rate limiter {} failed: {}", binding, e);
                     true
                 }
             },

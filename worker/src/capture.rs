@@ -40,7 +40,7 @@ pub async fn capture_lead(
         client.id.as_str(),
         ip_hash.as_deref().unwrap_or("-")
     );
-    if !app.allow_capture(&limiter_key).await {
+    if !app.allow("CAPTURE_LIMITER", &limiter_key).await {
         return Err(AppError::RateLimited);
     }
 

@@ -22,6 +22,8 @@ mod random;
 mod redirect;
 mod repo;
 mod scheduled;
+mod secrets;
+mod webhooks;
 mod widget_api;
 
 use app::App;
@@ -89,6 +91,9 @@ async fn route(req: Request, env: Env) -> Response {
         // The benchmarks' same-run baseline: a static 302 with no D1, only when enabled.
         ["bench", "static-redirect"] if app.bench_baseline_enabled() => {
             http::found(&url::Url::parse("https://provider.example/book").expect("static URL"))
+        }
+        ["api", "webhooks", "external-booking", provider] => {
+            webhooks::receive(&app, req, provider).await
         }
         ["api", "v1", "admin", rest @ ..] => admin_api::route(&app, req, rest).await,
         ["api", "v1", "operator", rest @ ..] => operator::route(&app, req, rest).await,

@@ -1107,3 +1107,182 @@ impl Repo {
         Ok(changed)
     }
 }
+
+// ---- provider webhooks ----
+
+/// A verified provider event that matched no handoff of its client.
+#[allow(dead_code)] // TEMP: wired by the dashboard's unmatched-events page
+#[derive(Clone, Debug, Deserialize)]
+pub struct UnmatchedEventRow {
+    pub id: String,
+    pub provider: String,
+    pub event_type: String,
+    pub event_id: String,
+    pub identifiers: String,
+    pub received_at: f64,
+    pub linked_handoff_id: Option<String>,
+    pub linked_at: Option<f64>,
+}
+
+impl Repo {
+    /// The client's sealed webhook secret, as stored (opened by `secrets::open`).
+    pub async fn sealed_webhook_secret(&self, client: &ClientId) -> AppResult<Option<String>> {
+        self.db
+            .prepare("SELECT external_booking_webhook_secret AS s FROM client_settings WHERE client_id = ?1")
+            .bind(&[client.as_str().into()])
+            .map_err(storage)?
+            .first::<Option<String>>(Some("s"))
+            .await
+            .map_err(storage)
+            .map(Option::flatten)
+    }
+
+    /// Records a delivery; `false` when this client already received this event (a replay).
+    pub async fn record_receipt(
+        &self,
+        client: &ClientId,
+        provider: &str,
+        event_id: &str,
+        now: i64,
+    ) -> AppResult<bool> {
+        let result = self
+            .db
+            .prepare(
+                "INSERT OR IGNORE INTO webhook_receipts (client_id, provider, event_id, received_at) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .bind(&[client.as_str().into(), provider.into(), event_id.into(), num(now)])
+            .map_err(storage)?
+            .run()
+            .await
+            .map_err(storage)?;
+        Ok(result
+            .meta()
+            .map_err(storage)?
+            .and_then(|m| m.changes)
+            .unwrap_or(0)
+            == 1)
+    }
+
+    /// Undoes `record_receipt` when processing failed, so the provider's retry is processed.
+    pub async fn forget_receipt(
+        &self,
+        client: &ClientId,
+        provider: &str,
+        event_id: &str,
+    ) -> AppResult<()> {
+        self.db
+            .prepare("DELETE FROM webhook_receipts WHERE client_id = ?1 AND provider = ?2 AND event_id = ?3")
+            .bind(&[client.as_str().into(), provider.into(), event_id.into()])
+            .map_err(storage)?
+            .run()
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn store_unmatched(
+        &self,
+        client: &ClientId,
+        id: &str,
+        provider: &str,
+        event_type: &str,
+        event_id: &str,
+        identifiers_json: &str,
+        now: i64,
+    ) -> AppResult<()> {
+        self.db
+            .prepare(
+                "INSERT INTO unmatched_webhook_events (id, client_id, provider, event_type, event_id, identifiers, received_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .bind(&[
+                id.into(),
+                client.as_str().into(),
+                provider.into(),
+                event_type.into(),
+                event_id.into(),
+                identifiers_json.into(),
+                num(now),
+            ])
+            .map_err(storage)?
+            .run()
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    /// The client's unmatched events, newest first (unlinked ones first).
+    #[allow(dead_code)] // TEMP: wired by the dashboard's unmatched-events page
+    pub async fn unmatched_events(
+        &self,
+        client: &ClientId,
+        limit: u32,
+    ) -> AppResult<Vec<UnmatchedEventRow>> {
+        self.db
+            .prepare(
+                "SELECT id, provider, event_type, event_id, identifiers, received_at, linked_handoff_id, linked_at \
+                 FROM unmatched_webhook_events WHERE client_id = ?1 \
+                 ORDER BY linked_handoff_id IS NOT NULL, received_at DESC LIMIT ?2",
+            )
+            .bind(&[client.as_str().into(), num(limit as i64)])
+            .map_err(storage)?
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)
+    }
+
+    #[allow(dead_code)] // TEMP: wired by the dashboard's unmatched-events page
+    pub async fn unmatched_event(
+        &self,
+        client: &ClientId,
+        id: &str,
+    ) -> AppResult<Option<UnmatchedEventRow>> {
+        self.db
+            .prepare(
+                "SELECT id, provider, event_type, event_id, identifiers, received_at, linked_handoff_id, linked_at \
+                 FROM unmatched_webhook_events WHERE client_id = ?1 AND id = ?2",
+            )
+            .bind(&[client.as_str().into(), id.into()])
+            .map_err(storage)?
+            .first(None)
+            .await
+            .map_err(storage)
+    }
+
+    #[allow(dead_code)] // TEMP: wired by the dashboard's unmatched-events page
+    /// Marks an unmatched event as linked to one of the same client's handoffs (once).
+    pub async fn link_unmatched(
+        &self,
+        client: &ClientId,
+        id: &str,
+        handoff: &HandoffId,
+        now: i64,
+    ) -> AppResult<bool> {
+        let result = self
+            .db
+            .prepare(
+                "UPDATE unmatched_webhook_events SET linked_handoff_id = ?3, linked_at = ?4 \
+                 WHERE client_id = ?1 AND id = ?2 AND linked_handoff_id IS NULL",
+            )
+            .bind(&[
+                client.as_str().into(),
+                id.into(),
+                handoff.as_str().into(),
+                num(now),
+            ])
+            .map_err(storage)?
+            .run()
+            .await
+            .map_err(storage)?;
+        Ok(result
+            .meta()
+            .map_err(storage)?
+            .and_then(|m| m.changes)
+            .unwrap_or(0)
+            == 1)
+    }
+}

@@ -16,7 +16,7 @@ use handoff_core::{
 };
 use worker::{Request, Response};
 
-use super::{html_page, secret, views};
+use super::{html_page, views};
 use crate::{app::App, error::AppError, http, random, repo::SessionClient};
 
 /// Sign-in and dashboard forms are small.
@@ -74,7 +74,8 @@ pub fn is_local(app: &App) -> bool {
 }
 
 fn keys(app: &App) -> Option<SessionKeys> {
-    secret(app, "SESSION_KEY").map(|k| SessionKeys::derive(&k))
+    app.secret_bytes("SESSION_KEY")
+        .map(|k| SessionKeys::derive(&k))
 }
 
 /// This edge's origin, as a browser sends it in `Origin`.
@@ -280,19 +281,10 @@ async fn allow_sign_in(app: &App, req: &Request) -> bool {
     let ip = http::header(req, "CF-Connecting-IP").unwrap_or_else(|| "-".into());
     let salt = app
         .ip_salt()
-        .or_else(|| secret(app, "SESSION_KEY"))
+        .or_else(|| app.secret_bytes("SESSION_KEY"))
         .unwrap_or_default();
     let key = format!("signin:{}", hash_ip(&salt, &ip));
-    match app.env.rate_limiter("SIGNIN_LIMITER") {
-        Ok(limiter) => match limiter.limit(key).await {
-            Ok(outcome) => outcome.success,
-            Err(e) => {
-                worker::console_error!("sign-in rate limiter failed: {}", e);
-                true
-            }
-        },
-        Err(_) => true,
-    }
+    app.allow("SIGNIN_LIMITER", &key).await
 }
 
 /// `POST /dashboard/sign-in`

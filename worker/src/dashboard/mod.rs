@@ -14,7 +14,6 @@ mod detail;
 mod export;
 mod pipeline;
 pub mod probe;
-pub mod secrets;
 pub mod settings;
 mod views;
 
@@ -59,13 +58,4 @@ pub async fn route(app: &App, req: Request, rest: &[&str]) -> Response {
         (_, ["sign-in"] | ["settings"]) => views::method_not_allowed("GET, HEAD, POST"),
         _ => pages::not_found_page(),
     }
-}
-
-/// A secret binding as bytes, when set and not empty.
-pub(crate) fn secret(app: &App, name: &str) -> Option<Vec<u8>> {
-    app.env
-        .secret(name)
-        .ok()
-        .map(|s| s.to_string().into_bytes())
-        .filter(|s| !s.is_empty())
 }

@@ -17,7 +17,7 @@ use worker::{Request, Response};
 
 use super::{
     auth::{self, Signed},
-    html_page, probe, secrets, views,
+    html_page, probe, views,
 };
 use crate::{
     app::App,
@@ -359,7 +359,7 @@ pub async fn save(
         SecretInput::Keep => SecretChange::Keep,
         SecretInput::Clear => SecretChange::Clear,
         SecretInput::New(plain) => {
-            let Some(key) = super::secret(app, "SECRETS_KEY") else {
+            let Some(key) = app.secret_bytes("SECRETS_KEY") else {
                 return Err(AppError::Validation(vec![(
                     "externalBookingWebhookSecret",
                     SECRET_UNAVAILABLE,
@@ -368,7 +368,7 @@ pub async fn save(
             let nonce = random::bytes32()?;
             let mut n24 = [0u8; 24];
             n24.copy_from_slice(&nonce[..24]);
-            SecretChange::Set(secrets::seal(&key, client.as_str(), &n24, &plain))
+            SecretChange::Set(crate::secrets::seal(&key, client.as_str(), &n24, &plain))
         }
     };
 

@@ -33,7 +33,6 @@ pub fn seal(secrets_key: &[u8], client_id: &str, nonce: &[u8; 24], plaintext: &s
 
 /// The plaintext, or `None` if the value is malformed, was sealed for another client or
 /// under another key, or was altered. For the webhook handler, which verifies signatures.
-#[cfg_attr(not(test), allow(dead_code))]
 pub fn open(secrets_key: &[u8], client_id: &str, stored: &str) -> Option<String> {
     let mut parts = stored.split('.');
     let (Some(VERSION), Some(nonce), Some(sealed), None) =
