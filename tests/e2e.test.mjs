@@ -63,6 +63,12 @@ test('E2E 1: external mode handoff, from the assistant to the provider, tracked'
   await page.addInitScript(() => {
     window.__opens = 0;
     window.open = () => { window.__opens += 1; return null; };
+    // The host page's own analytics: what the widget reports, and that it reports no PII.
+    window.dataLayer = [];
+    window.__events = [];
+    for (const name of ['handoff:lead_captured', 'handoff:continue_clicked']) {
+      document.addEventListener(name, (e) => window.__events.push({ name, detail: e.detail }));
+    }
   });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${site.origin}/`);
@@ -104,7 +110,17 @@ test('E2E 1: external mode handoff, from the assistant to the provider, tracked'
   assert.equal(stored.body.industry, 'spa');
   assert.equal(stored.body.sourcePage, `${site.origin}/`);
 
-  // Click the real link: the browser follows /r/ID to the provider.
+  // What the host page's analytics heard: the handoff id, never personal data.
+  assert.deepEqual(await page.evaluate(() => window.__events), [{ name: 'handoff:lead_captured', detail: { handoffId: id } }]);
+  assert.deepEqual(await page.evaluate(() => window.dataLayer), [{ event: 'handoff:lead_captured', handoffId: id }]);
+  // One click held back by the host page (as an analytics tag might), to read the event...
+  await page.evaluate(() => document.addEventListener('click', (e) => e.preventDefault(), { once: true }));
+  await cont.click();
+  assert.deepEqual((await page.evaluate(() => window.__events)).at(-1), { name: 'handoff:continue_clicked', detail: { handoffId: id } });
+  assert.deepEqual(await page.evaluate(() => window.dataLayer.at(-1)), { event: 'handoff:continue_clicked', handoffId: id });
+  assert.equal((await w.admin(client.adminKey, `/api/v1/admin/handoffs/${id}`)).body.redirectCount, 0, 'a held-back click is not a redirect');
+
+  // ...then the real click: the browser follows /r/ID to the provider.
   await Promise.all([page.waitForURL(`${provider.origin}/book**`), cont.click()]);
   const landed = new URL(page.url());
   assert.equal(landed.origin, provider.origin);
