@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorker, root } from './helpers/worker.mjs';
-import { launchBrowser, serve, hostPage, PROVIDER_PAGE } from './helpers/browser.mjs';
+import { launchBrowser, serve, hostPage, PROVIDER_PAGE, say } from './helpers/browser.mjs';
 
 let w;
 let site;
@@ -41,18 +41,6 @@ after(async () => {
   await provider?.close();
   await w?.dispose();
 });
-
-/** Types a visitor message and waits for the assistant's next message. */
-async function say(page, text) {
-  const bots = page.locator('.hw-msg.hw-bot');
-  const count = await bots.count();
-  await page.locator('input.hw-input').fill(text);
-  await page.locator('input.hw-input').press('Enter');
-  await page.waitForFunction(
-    (n) => document.querySelector('[data-handoff-widget]').shadowRoot.querySelectorAll('.hw-msg.hw-bot').length > n,
-    count,
-  );
-}
 
 test('E2E 1: external mode handoff, from the assistant to the provider, tracked', async () => {
   const page = await browser.context.newPage();

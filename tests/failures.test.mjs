@@ -5,7 +5,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startWorker, spaClient, root } from './helpers/worker.mjs';
-import { launchBrowser, serve, hostPage, PROVIDER_PAGE } from './helpers/browser.mjs';
+import { launchBrowser, serve, hostPage, PROVIDER_PAGE, bookThroughAssistant } from './helpers/browser.mjs';
 
 const shots = join(root, 'reports', 'screenshots');
 const SIZES = { desktop: { width: 1280, height: 800 }, mobile: { width: 375, height: 667 } };
@@ -31,27 +31,6 @@ async function open(url, size = SIZES.desktop) {
   await page.setViewportSize(size);
   await page.goto(url);
   return { page, errors };
-}
-
-async function say(page, text) {
-  const count = await page.locator('.hw-msg.hw-bot').count();
-  await page.locator('input.hw-input').fill(text);
-  await page.locator('input.hw-input').press('Enter');
-  await page.waitForFunction(
-    (n) => document.querySelector('[data-handoff-widget]').shadowRoot.querySelectorAll('.hw-msg.hw-bot').length > n,
-    count,
-  );
-}
-
-/** The whole conversation up to the summary, then send. */
-async function bookThroughAssistant(page) {
-  if (!(await page.locator('input.hw-input').isVisible())) await page.locator('button.hw-launcher').click();
-  await page.locator('input.hw-input').waitFor();
-  await say(page, 'Can I book a massage Friday afternoon?');
-  await say(page, 'Ada Lovelace');
-  await say(page, 'ada@example.com');
-  await page.locator('button.hw-chip', { hasText: 'Skip' }).click();
-  await page.locator('button.hw-confirm').click();
 }
 
 /** Waits until the assistant (not just the loader's launcher) is in the page: idle preload. */

@@ -56,3 +56,29 @@ export function hostPage(edge, slug, { attrs = '', head = '', body = '' } = {}) 
 }
 
 export const PROVIDER_PAGE = '<!doctype html><title>Provider</title><h1>Provider booking page</h1>';
+
+/** Types a visitor message into the widget and waits for the assistant's next message. */
+export async function say(page, text) {
+  const count = await page.locator('.hw-msg.hw-bot').count();
+  await page.locator('input.hw-input').fill(text);
+  await page.locator('input.hw-input').press('Enter');
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-handoff-widget]').shadowRoot.querySelectorAll('.hw-msg.hw-bot').length > n,
+    count,
+  );
+}
+
+/**
+ * The whole conversation a visitor has (service and time in one sentence, name, email, no
+ * notes), then "Send request". Opens the panel first unless it is open already.
+ */
+export async function bookThroughAssistant(page, { name = 'Ada Lovelace', email = 'ada@example.com' } = {}) {
+  if (!(await page.locator('input.hw-input').isVisible())) await page.locator('button.hw-launcher').click();
+  await page.locator('input.hw-input').waitFor();
+  await say(page, 'Can I book a massage Friday afternoon?');
+  await say(page, name);
+  await say(page, email);
+  await page.locator('button.hw-chip', { hasText: 'Skip' }).click();
+  await page.locator('.hw-summary').waitFor();
+  await page.locator('button.hw-confirm').click();
+}

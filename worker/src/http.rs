@@ -111,16 +111,19 @@ pub async fn read_body(req: &mut Request, limit: usize) -> AppResult<Vec<u8>> {
     Ok(body)
 }
 
-/// 415 unless the request says it is JSON.
-pub fn require_json(req: &Request) -> AppResult<()> {
+/// The request's media type without parameters, lower-cased ("" when absent).
+fn media_type(req: &Request) -> String {
     let ct = header(req, "Content-Type").unwrap_or_default();
-    let essence = ct
-        .split(';')
+    ct.split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
-    if essence == "application/json" {
+        .to_ascii_lowercase()
+}
+
+/// 415 unless the request says it is JSON.
+pub fn require_json(req: &Request) -> AppResult<()> {
+    if media_type(req) == "application/json" {
         Ok(())
     } else {
         Err(AppError::UnsupportedMediaType)
@@ -172,14 +175,7 @@ pub fn see_other(location: &url::Url) -> Response {
 /// Reads an `application/x-www-form-urlencoded` body (up to `limit` bytes) into its pairs,
 /// in order; 415 for any other content type (a form post is all a dashboard page sends).
 pub async fn read_form(req: &mut Request, limit: usize) -> AppResult<Vec<(String, String)>> {
-    let ct = header(req, "Content-Type").unwrap_or_default();
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if essence != "application/x-www-form-urlencoded" {
+    if media_type(req) != "application/x-www-form-urlencoded" {
         return Err(AppError::UnsupportedMediaType);
     }
     let body = read_body(req, limit).await?;

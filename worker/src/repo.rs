@@ -177,17 +177,6 @@ fn storage(e: worker::Error) -> AppError {
     AppError::Storage(e.to_string())
 }
 
-/// Statuses from which a click moves a handoff to `redirected` — taken from the core rules,
-/// so the SQL can never disagree with them.
-fn statuses_redirect_may_leave() -> String {
-    HandoffStatus::ALL
-        .iter()
-        .filter(|s| s.can_transition_to(HandoffStatus::Redirected))
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Repo {
     pub fn new(env: &Env) -> AppResult<Self> {
         Ok(Repo {
@@ -289,7 +278,7 @@ impl Repo {
              WHERE id = ?1 AND planned_url IS NOT NULL \
              AND planned_at > (SELECT s.updated_at FROM client_settings s WHERE s.client_id = booking_handoffs.client_id) \
              RETURNING planned_url",
-            from = statuses_redirect_may_leave()
+            from = statuses_that_may_become(HandoffStatus::Redirected)
         );
         self.db
             .prepare(sql)
@@ -352,7 +341,7 @@ impl Repo {
              external_booking_url_used = COALESCE(external_booking_url_used, ?4), \
              planned_url = ?4, planned_at = ?3 \
              WHERE id = ?1 AND client_id = ?2",
-            from = statuses_redirect_may_leave()
+            from = statuses_that_may_become(HandoffStatus::Redirected)
         );
         self.db
             .prepare(sql)
@@ -502,6 +491,8 @@ pub struct SessionClient {
     pub name: String,
     /// External mode without a booking URL: visitors cannot book, the admin must be told.
     pub booking_unavailable: bool,
+    /// Verified provider events that matched no handoff and are not linked yet (nav badge).
+    pub unlinked_events: i64,
 }
 
 #[derive(Deserialize)]
@@ -510,6 +501,7 @@ struct SessionClientRow {
     name: String,
     booking_mode: String,
     external_booking_url: Option<String>,
+    unlinked_events: f64,
 }
 
 /// Handoffs per status under the current filter (the status itself aside), plus how many
@@ -644,7 +636,8 @@ fn filter_conditions(
 
 impl Repo {
     /// The session's client, if the admin key it was signed in with still exists, belongs to
-    /// that client and is not revoked: one primary-key lookup plus two joins on primary keys.
+    /// that client and is not revoked: one primary-key lookup plus two joins on primary keys,
+    /// and the count of unlinked webhook events (the client's index) for the nav badge.
     pub async fn session_client(
         &self,
         client_id: &str,
@@ -653,7 +646,10 @@ impl Repo {
         let row: Option<SessionClientRow> = self
             .db
             .prepare(
-                "SELECT c.id, c.name, s.booking_mode, s.external_booking_url FROM admin_keys k \
+                "SELECT c.id, c.name, s.booking_mode, s.external_booking_url, \
+                 (SELECT COUNT(*) FROM unmatched_webhook_events u \
+                  WHERE u.client_id = c.id AND u.linked_handoff_id IS NULL) AS unlinked_events \
+                 FROM admin_keys k \
                  JOIN clients c ON c.id = k.client_id JOIN client_settings s ON s.client_id = c.id \
                  WHERE k.key_hash = ?1 AND k.client_id = ?2 AND k.revoked_at IS NULL",
             )
@@ -667,6 +663,7 @@ impl Repo {
                 && r.external_booking_url.as_deref().is_none_or(str::is_empty),
             id: ClientId(r.id),
             name: r.name,
+            unlinked_events: r.unlinked_events as i64,
         }))
     }
 
@@ -1111,17 +1108,56 @@ impl Repo {
 // ---- provider webhooks ----
 
 /// A verified provider event that matched no handoff of its client.
-#[allow(dead_code)] // TEMP: wired by the dashboard's unmatched-events page
 #[derive(Clone, Debug, Deserialize)]
 pub struct UnmatchedEventRow {
     pub id: String,
+    /// The webhook provider's slug (`acuity`, `square`, …).
     pub provider: String,
     pub event_type: String,
+    /// The provider's dedupe key (see core `WebhookEvent::event_id`).
     pub event_id: String,
-    pub identifiers: String,
+    /// JSON list of `[name, value]` pairs, non-sensitive ids only.
+    identifiers: String,
     pub received_at: f64,
     pub linked_handoff_id: Option<String>,
     pub linked_at: Option<f64>,
+    /// The linked handoff's customer name, for the admin's list (same client only).
+    pub linked_customer_name: Option<String>,
+}
+
+impl UnmatchedEventRow {
+    /// The ids the admin can look the booking up by in the provider's own dashboard. Our
+    /// generic scheme carries none besides the sender's event id, so that one stands in.
+    pub fn identifiers(&self) -> Vec<(String, String)> {
+        let ids: Vec<(String, String)> =
+            serde_json::from_str(&self.identifiers).unwrap_or_default();
+        if ids.is_empty() {
+            vec![("event_id".into(), self.event_id.clone())]
+        } else {
+            ids
+        }
+    }
+}
+
+const UNMATCHED_COLUMNS: &str = "u.id, u.provider, u.event_type, u.event_id, u.identifiers, \
+    u.received_at, u.linked_handoff_id, u.linked_at, h.customer_name AS linked_customer_name";
+
+/// The linked handoff is joined only within the event's own client.
+const UNMATCHED_FROM: &str = "unmatched_webhook_events u LEFT JOIN booking_handoffs h \
+    ON h.id = u.linked_handoff_id AND h.client_id = u.client_id";
+
+/// What linking an unmatched event to a handoff did.
+pub enum LinkOutcome {
+    /// Linked, and the handoff became `completed_external`; the rows as they are now.
+    Completed(Box<HandoffRow>, Box<UnmatchedEventRow>),
+    /// Linked; the handoff was already completed, so only the link was recorded.
+    AlreadyCompleted(Box<HandoffRow>, Box<UnmatchedEventRow>),
+    /// The event was linked before (to this or another handoff): nothing changed.
+    AlreadyLinked,
+    /// The client has no such event: nothing changed.
+    EventNotFound,
+    /// The client has no such handoff: nothing changed.
+    HandoffNotFound,
 }
 
 impl Repo {
@@ -1213,76 +1249,186 @@ impl Repo {
         Ok(())
     }
 
-    /// The client's unmatched events, newest first (unlinked ones first).
-    #[allow(dead_code)] // TEMP: wired by the dashboard's unmatched-events page
+    /// The client's unmatched events, unlinked ones first, newest first; and how many are
+    /// unlinked in all. One round trip.
     pub async fn unmatched_events(
         &self,
         client: &ClientId,
         limit: u32,
-    ) -> AppResult<Vec<UnmatchedEventRow>> {
-        self.db
-            .prepare(
-                "SELECT id, provider, event_type, event_id, identifiers, received_at, linked_handoff_id, linked_at \
-                 FROM unmatched_webhook_events WHERE client_id = ?1 \
-                 ORDER BY linked_handoff_id IS NOT NULL, received_at DESC LIMIT ?2",
-            )
+    ) -> AppResult<(Vec<UnmatchedEventRow>, i64)> {
+        let list = self
+            .db
+            .prepare(format!(
+                "SELECT {UNMATCHED_COLUMNS} FROM {UNMATCHED_FROM} WHERE u.client_id = ?1 \
+                 ORDER BY u.linked_handoff_id IS NOT NULL, u.received_at DESC, u.id LIMIT ?2"
+            ))
             .bind(&[client.as_str().into(), num(limit as i64)])
-            .map_err(storage)?
-            .all()
+            .map_err(storage)?;
+        let count = self
+            .db
+            .prepare(
+                "SELECT COUNT(*) AS n FROM unmatched_webhook_events \
+                 WHERE client_id = ?1 AND linked_handoff_id IS NULL",
+            )
+            .bind(&[client.as_str().into()])
+            .map_err(storage)?;
+        let mut results = self
+            .db
+            .batch(vec![list, count])
             .await
             .map_err(storage)?
-            .results()
-            .map_err(storage)
+            .into_iter();
+        let events: Vec<UnmatchedEventRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?,
+            None => Vec::new(),
+        };
+        #[derive(Deserialize)]
+        struct Count {
+            n: f64,
+        }
+        let unlinked = match results.next() {
+            Some(r) => r
+                .results::<Count>()
+                .map_err(storage)?
+                .first()
+                .map_or(0, |c| c.n as i64),
+            None => 0,
+        };
+        Ok((events, unlinked))
     }
 
-    #[allow(dead_code)] // TEMP: wired by the dashboard's unmatched-events page
-    pub async fn unmatched_event(
+    /// A handoff and the unmatched events an admin linked to it (for its timeline).
+    pub async fn handoff_with_links(
         &self,
         client: &ClientId,
-        id: &str,
-    ) -> AppResult<Option<UnmatchedEventRow>> {
-        self.db
-            .prepare(
-                "SELECT id, provider, event_type, event_id, identifiers, received_at, linked_handoff_id, linked_at \
-                 FROM unmatched_webhook_events WHERE client_id = ?1 AND id = ?2",
-            )
-            .bind(&[client.as_str().into(), id.into()])
-            .map_err(storage)?
-            .first(None)
+        id: &HandoffId,
+    ) -> AppResult<Option<(HandoffRow, Vec<UnmatchedEventRow>)>> {
+        let handoff = self
+            .db
+            .prepare(format!(
+                "SELECT {HANDOFF_COLUMNS} FROM booking_handoffs WHERE id = ?1 AND client_id = ?2"
+            ))
+            .bind(&[id.as_str().into(), client.as_str().into()])
+            .map_err(storage)?;
+        let linked = self
+            .db
+            .prepare(format!(
+                "SELECT {UNMATCHED_COLUMNS} FROM {UNMATCHED_FROM} \
+                 WHERE u.client_id = ?1 AND u.linked_handoff_id = ?2 ORDER BY u.linked_at"
+            ))
+            .bind(&[client.as_str().into(), id.as_str().into()])
+            .map_err(storage)?;
+        let mut results = self
+            .db
+            .batch(vec![handoff, linked])
             .await
-            .map_err(storage)
+            .map_err(storage)?
+            .into_iter();
+        let handoff: Option<HandoffRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?.into_iter().next(),
+            None => None,
+        };
+        let linked: Vec<UnmatchedEventRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?,
+            None => Vec::new(),
+        };
+        Ok(handoff.map(|h| (h, linked)))
     }
 
-    #[allow(dead_code)] // TEMP: wired by the dashboard's unmatched-events page
-    /// Marks an unmatched event as linked to one of the same client's handoffs (once).
+    /// Links one of the client's unmatched events to one of its handoffs and completes that
+    /// handoff (`completed_by = webhook:<the event's provider>`), atomically, in one batch:
+    /// the event is claimed only while unlinked and only if the handoff is this client's, and
+    /// the handoff completes only if this very claim succeeded and core allows the move. So
+    /// an event completes at most one handoff, however many admins click at once.
     pub async fn link_unmatched(
         &self,
         client: &ClientId,
-        id: &str,
+        event: &str,
         handoff: &HandoffId,
         now: i64,
-    ) -> AppResult<bool> {
-        let result = self
+    ) -> AppResult<LinkOutcome> {
+        let binds = [
+            client.as_str().into(),
+            event.into(),
+            handoff.as_str().into(),
+            num(now),
+        ];
+        let claim = self
             .db
             .prepare(
                 "UPDATE unmatched_webhook_events SET linked_handoff_id = ?3, linked_at = ?4 \
-                 WHERE client_id = ?1 AND id = ?2 AND linked_handoff_id IS NULL",
+                 WHERE client_id = ?1 AND id = ?2 AND linked_handoff_id IS NULL \
+                 AND EXISTS (SELECT 1 FROM booking_handoffs WHERE id = ?3 AND client_id = ?1) \
+                 RETURNING id",
             )
-            .bind(&[
-                client.as_str().into(),
-                id.into(),
-                handoff.as_str().into(),
-                num(now),
-            ])
-            .map_err(storage)?
-            .run()
-            .await
+            .bind(&binds)
             .map_err(storage)?;
-        Ok(result
-            .meta()
+        let complete = self
+            .db
+            .prepare(format!(
+                "UPDATE booking_handoffs SET status = '{to}', completed_at = ?4, \
+                 completed_by = 'webhook:' || (SELECT provider FROM unmatched_webhook_events \
+                   WHERE id = ?2 AND client_id = ?1) \
+                 WHERE id = ?3 AND client_id = ?1 AND status IN ({from}) \
+                 AND EXISTS (SELECT 1 FROM unmatched_webhook_events WHERE id = ?2 AND client_id = ?1 \
+                   AND linked_handoff_id = ?3 AND linked_at = ?4) \
+                 RETURNING id",
+                to = HandoffStatus::CompletedExternal.as_str(),
+                from = statuses_that_may_become(HandoffStatus::CompletedExternal),
+            ))
+            .bind(&binds)
+            .map_err(storage)?;
+        let read_event = self
+            .db
+            .prepare(format!(
+                "SELECT {UNMATCHED_COLUMNS} FROM {UNMATCHED_FROM} WHERE u.client_id = ?1 AND u.id = ?2"
+            ))
+            .bind(&[client.as_str().into(), event.into()])
+            .map_err(storage)?;
+        let read_handoff = self
+            .db
+            .prepare(format!(
+                "SELECT {HANDOFF_COLUMNS} FROM booking_handoffs WHERE id = ?1 AND client_id = ?2"
+            ))
+            .bind(&[handoff.as_str().into(), client.as_str().into()])
+            .map_err(storage)?;
+        let mut results = self
+            .db
+            .batch(vec![claim, complete, read_event, read_handoff])
+            .await
             .map_err(storage)?
-            .and_then(|m| m.changes)
-            .unwrap_or(0)
-            == 1)
+            .into_iter();
+        #[derive(Deserialize)]
+        struct Changed {
+            #[allow(dead_code)]
+            id: String,
+        }
+        let mut changed = || -> AppResult<bool> {
+            Ok(match results.next() {
+                Some(r) => !r.results::<Changed>().map_err(storage)?.is_empty(),
+                None => false,
+            })
+        };
+        let claimed = changed()?;
+        let completed = changed()?;
+        let event: Option<UnmatchedEventRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?.into_iter().next(),
+            None => None,
+        };
+        let handoff: Option<HandoffRow> = match results.next() {
+            Some(r) => r.results().map_err(storage)?.into_iter().next(),
+            None => None,
+        };
+        Ok(match (event, handoff) {
+            (None, _) => LinkOutcome::EventNotFound,
+            (Some(_), None) => LinkOutcome::HandoffNotFound,
+            (Some(e), Some(h)) if claimed && completed => {
+                LinkOutcome::Completed(Box::new(h), Box::new(e))
+            }
+            (Some(e), Some(h)) if claimed => {
+                LinkOutcome::AlreadyCompleted(Box::new(h), Box::new(e))
+            }
+            (Some(_), Some(_)) => LinkOutcome::AlreadyLinked,
+        })
     }
 }

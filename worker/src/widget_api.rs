@@ -42,16 +42,30 @@ fn respond(result: AppResult<Response>, cors: Option<&str>) -> Response {
     http::with_cors(result.unwrap_or_else(|e| e.json_response()), cors)
 }
 
-pub async fn config(app: &App, req: Request) -> Response {
-    let origin = http::header(&req, "Origin");
-    let client = match client_from_query(app, &req).await {
-        Ok(c) => c,
-        Err(e) => return respond(Err(e), None),
-    };
-    let cors = allowed_origin(&client, &origin);
+/// The client named by `?client=`, and the request's Origin when that client allows it — or
+/// the finished response: an error, or the answer to a CORS preflight for `methods`.
+async fn client_and_cors(
+    app: &App,
+    req: &Request,
+    methods: &str,
+) -> Result<(Client, Option<String>), Response> {
+    let origin = http::header(req, "Origin");
+    let client = client_from_query(app, req)
+        .await
+        .map_err(|e| respond(Err(e), None))?;
+    let cors = allowed_origin(&client, &origin).map(str::to_string);
     if req.method() == Method::Options {
-        return http::preflight(cors, "GET");
+        return Err(http::preflight(cors.as_deref(), methods));
     }
+    Ok((client, cors))
+}
+
+pub async fn config(app: &App, req: Request) -> Response {
+    let (client, cors) = match client_and_cors(app, &req, "GET").await {
+        Ok(found) => found,
+        Err(resp) => return resp,
+    };
+    let cors = cors.as_deref();
     let s = &client.settings;
     let body = json!({
         "client": client.slug,
@@ -103,15 +117,12 @@ impl From<CaptureBody> for LeadInput {
 }
 
 pub async fn capture(app: &App, mut req: Request) -> Response {
-    let origin = http::header(&req, "Origin");
-    let client = match client_from_query(app, &req).await {
-        Ok(c) => c,
-        Err(e) => return respond(Err(e), None),
+    let (client, cors) = match client_and_cors(app, &req, "POST").await {
+        Ok(found) => found,
+        Err(resp) => return resp,
     };
-    let cors = allowed_origin(&client, &origin);
-    if req.method() == Method::Options {
-        return http::preflight(cors, "POST");
-    }
+    let origin = http::header(&req, "Origin");
+    let cors = cors.as_deref();
     let result = capture_for(app, &mut req, &client, origin.as_deref(), cors.is_some()).await;
     respond(result, cors)
 }
