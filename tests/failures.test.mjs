@@ -222,3 +222,101 @@ describe('storage failure seen by the visitor', () => {
     await page.close();
   });
 });
+
+describe('iframe mode', () => {
+  let w;
+  let site;
+  let provider;
+  const keys = {};
+  before(async () => {
+    w = await startWorker({ port: 0 });
+    provider = await serve({
+      '/book-frameable': () => ({ body: PROVIDER_PAGE }),
+      '/book-deny': () => ({ headers: { 'x-frame-options': 'DENY' }, body: PROVIDER_PAGE }),
+    });
+    site = await serve({
+      '/frameable': () => ({ body: hostPage(w.url, 'frameable') }),
+      '/deny': () => ({ body: hostPage(w.url, 'deny') }),
+    });
+    for (const [slug, path] of [['frameable', '/book-frameable'], ['deny', '/book-deny']]) {
+      const client = await w.createClient(spaClient({ slug, allowedOrigins: [site.origin], externalBookingUrl: `${provider.origin}${path}` }));
+      keys[slug] = client.adminKey;
+      // Switch to iframe mode through the admin API, as the settings page does: the server
+      // probes the provider's framing headers on save.
+      const current = await w.admin(client.adminKey, '/api/v1/admin/settings');
+      const saved = await w.json('/api/v1/admin/settings', {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${client.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...current.body, externalBookingEmbedMode: 'iframe' }),
+      });
+      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    }
+  });
+  after(async () => {
+    await site?.close();
+    await provider?.close();
+    await w?.dispose();
+  });
+
+  test('a provider that allows framing is shown in the panel, through the tracking redirect, with an Open link', async () => {
+    const { body: config } = await w.json('/api/v1/widget-config?client=frameable');
+    assert.equal(config.embedMode, 'iframe');
+    assert.equal(config.iframeAllowed, true);
+    const { page, errors } = await open(`${site.origin}/frameable`);
+    await bookThroughAssistant(page);
+    const frame = page.locator('iframe.hw-frame');
+    await frame.waitFor();
+    const src = await frame.getAttribute('src');
+    const id = src.match(/\/r\/([A-Za-z0-9_-]{22})$/)?.[1];
+    assert.ok(id, `the frame loads the tracking link: ${src}`);
+    const open_ = page.locator('a.hw-open');
+    assert.equal(await open_.innerText(), 'Open booking page');
+    assert.equal(await open_.getAttribute('target'), '_top');
+    // The frame followed /r/ID to the provider, and the redirect was counted.
+    await expectEventually(async () => page.frames().some((f) => f.url().startsWith(`${provider.origin}/book-frameable`)));
+    const handoff = await w.admin(keys.frameable, `/api/v1/admin/handoffs/${id}`);
+    assert.equal(handoff.body.status, 'redirected');
+    assert.equal(new URL(handoff.body.externalBookingUrlUsed).searchParams.get('tca_ref'), id);
+    await shoot(page, 'iframe');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a provider that forbids framing gets the redirect link with a short message', async () => {
+    const { body: config } = await w.json('/api/v1/widget-config?client=deny');
+    assert.equal(config.embedMode, 'iframe');
+    assert.equal(config.iframeAllowed, false, 'the probe saw X-Frame-Options: DENY');
+    const { page, errors } = await open(`${site.origin}/deny`);
+    await bookThroughAssistant(page);
+    await page.locator('a.hw-continue').waitFor();
+    assert.equal(await page.locator('iframe').count(), 0);
+    assert.match(await page.locator('p.hw-note').innerText(), /can't be shown inside this site, so it opens in this tab/);
+    await shoot(page, 'iframe-blocked');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a frame that never loads gives way to the link after a few seconds', async () => {
+    // The probe said yes, but the page never arrives: the widget must not leave the visitor
+    // looking at an empty frame.
+    const { page } = await open(`${site.origin}/frameable`);
+    await page.route(`${w.url}/r/**`, () => {}); // never answered: the frame never loads
+    await bookThroughAssistant(page);
+    await page.locator('iframe.hw-frame').waitFor();
+    const note = page.locator('p.hw-note');
+    await note.waitFor({ timeout: 15_000 });
+    assert.match(await note.innerText(), /didn't load here/);
+    assert.equal(await page.locator('iframe').count(), 0);
+    assert.match(await page.locator('a.hw-continue').getAttribute('href'), /\/r\/[A-Za-z0-9_-]{22}$/);
+    await page.close();
+  });
+});
+
+async function expectEventually(check, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail('condition not met in time');
+}

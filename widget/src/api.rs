@@ -5,7 +5,7 @@
 use handoff_core::lead::Field;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::conversation::{Config, Page, SendOutcome};
+use crate::conversation::{Config, Embed, Page, SendOutcome};
 use crate::dom::{self, get, Element, Object, Xhr};
 
 /// A slow network must not leave the visitor on "Sending…" forever.
@@ -79,6 +79,14 @@ pub fn parse_config(config: &JsValue) -> Option<Config> {
         contact_phone: text(&contact, "phone"),
         fallback_url: text(config, "fallbackUrl"),
         hosted_page_url: text(config, "hostedPageUrl"),
+        embed: match (
+            text(config, "embedMode").as_deref(),
+            get(config, "iframeAllowed").as_bool(),
+        ) {
+            (Some("iframe"), Some(true)) => Embed::Frame,
+            (Some("iframe"), _) => Embed::Blocked,
+            _ => Embed::Redirect,
+        },
     })
 }
 

@@ -23,7 +23,29 @@ pub struct Config {
     pub contact_phone: Option<String>,
     pub fallback_url: Option<String>,
     pub hosted_page_url: Option<String>,
+    /// How the booking page is shown once the request is stored.
+    pub embed: Embed,
 }
+
+/// The booking page after capture: a link (the default), or framed in the panel when the
+/// business chose iframe mode and the server's probe found that the provider allows framing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Embed {
+    #[default]
+    Redirect,
+    Frame,
+    /// Iframe mode, but the provider forbids framing: the link, with a word why.
+    Blocked,
+    /// The frame did not load in time: the link, with a word why.
+    FrameFailed,
+}
+
+/// Shown with the link when iframe mode cannot frame the booking page.
+pub const FRAME_BLOCKED_NOTE: &str =
+    "This booking page can't be shown inside this site, so it opens in this tab.";
+pub const FRAME_FAILED_NOTE: &str =
+    "The booking page didn't load here. Use the button to open it in this tab.";
+pub const OPEN_FRAME_LABEL: &str = "Open booking page";
 
 impl Config {
     /// The business's own phone and email, for the contact call-to-action.
@@ -94,6 +116,8 @@ pub enum Input {
     Restart,
     /// Back to the summary after a failed send.
     Retry,
+    /// The framed booking page did not load in time.
+    FrameFailed,
     Sent(SendOutcome),
 }
 
@@ -190,6 +214,7 @@ pub enum Card<'a> {
         copy: &'a str,
         continue_url: Option<&'a str>,
         disclaimer: Option<&'a str>,
+        embed: Embed,
     },
     /// The lead could not be stored (or was rate limited): a message and a direct link.
     Failed {
@@ -211,6 +236,7 @@ enum State {
         copy: String,
         continue_url: Option<String>,
         disclaimer: Option<String>,
+        embed: Embed,
     },
     Failed {
         message: String,
@@ -335,6 +361,11 @@ impl Conversation {
             }
             (State::Sending, Input::Sent(outcome)) => return self.sent(outcome),
             (State::Failed { .. }, Input::Retry) => self.state = State::Summary,
+            (State::Done { embed, .. }, Input::FrameFailed) if *embed == Embed::Frame => {
+                if let State::Done { embed, .. } = &mut self.state {
+                    *embed = Embed::FrameFailed;
+                }
+            }
             (State::Sending | State::Unavailable { .. }, Input::Restart) => {}
             (_, Input::Restart) => self.restart(),
             _ => {}
@@ -422,11 +453,13 @@ impl Conversation {
                 copy,
                 continue_url,
                 disclaimer,
+                embed,
                 ..
             } => Card::Done {
                 copy,
                 continue_url: continue_url.as_deref(),
                 disclaimer: disclaimer.as_deref(),
+                embed: *embed,
             },
             State::Failed {
                 message,
@@ -635,6 +668,7 @@ impl Conversation {
                     copy,
                     continue_url,
                     disclaimer,
+                    embed: self.config.embed,
                 };
                 return Effect::Captured { handoff_id };
             }
@@ -759,6 +793,7 @@ mod tests {
             contact_phone: Some("+1 555 123 4567".into()),
             fallback_url: Some("https://provider.example/book?utm_source=treasurecoastai".into()),
             hosted_page_url: Some("http://127.0.0.1:8787/b/demo-spa".into()),
+            embed: Embed::Redirect,
         }
     }
 
@@ -1044,6 +1079,7 @@ mod tests {
                 copy: "You'll complete your booking on Calendly. We'll be here if you need help.",
                 continue_url: Some("http://127.0.0.1:8787/r/abcdefghijklmnopqrstuA"),
                 disclaimer: None,
+                embed: Embed::Redirect,
             }
         );
         assert_eq!(c.handoff_id(), Some("abcdefghijklmnopqrstuA"));
@@ -1072,6 +1108,7 @@ mod tests {
                 copy: "You'll complete your booking on Calendly. We'll be here if you need help.",
                 continue_url: Some("https://edge.example/r/x"),
                 disclaimer: Some("Deposits are taken by Calendly."),
+                embed: Embed::Redirect,
             }
         );
     }
@@ -1127,8 +1164,48 @@ mod tests {
                 copy: "Thanks! Seaside Day Spa will contact you to arrange a time. This is a request, not a confirmed booking.",
                 continue_url: None,
                 disclaimer: None,
+                embed: Embed::Redirect,
             }
         );
+    }
+
+    #[test]
+    fn iframe_mode_frames_the_page_and_falls_back_to_the_link_when_it_does_not_load() {
+        let sent = |embed| {
+            let mut c = start(Config { embed, ..spa() });
+            to_summary(&mut c);
+            c.update(Input::Confirm);
+            c.update(Input::Sent(created("abcdefghijklmnopqrstuA")));
+            c
+        };
+        let embed_of = |c: &Conversation| match c.card() {
+            Card::Done {
+                embed,
+                continue_url,
+                ..
+            } => {
+                assert!(continue_url.is_some());
+                embed
+            }
+            other => panic!("not done: {other:?}"),
+        };
+        let mut framed = sent(Embed::Frame);
+        assert_eq!(embed_of(&framed), Embed::Frame);
+        framed.update(Input::FrameFailed);
+        assert_eq!(embed_of(&framed), Embed::FrameFailed);
+        framed.update(Input::FrameFailed);
+        assert_eq!(
+            embed_of(&framed),
+            Embed::FrameFailed,
+            "once failed, stays a link"
+        );
+        // A provider that forbids framing: the link from the start; a timeout changes nothing.
+        let mut blocked = sent(Embed::Blocked);
+        blocked.update(Input::FrameFailed);
+        assert_eq!(embed_of(&blocked), Embed::Blocked);
+        let mut redirect = sent(Embed::Redirect);
+        redirect.update(Input::FrameFailed);
+        assert_eq!(embed_of(&redirect), Embed::Redirect);
     }
 
     #[test]

@@ -15,6 +15,10 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
+    /// The global `setTimeout`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub fn set_timeout(handler: &Closure<dyn FnMut()>, ms: i32) -> JsValue;
+
     #[derive(Clone)]
     pub type EventTarget;
     #[wasm_bindgen(method, js_name = addEventListener)]

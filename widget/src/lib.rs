@@ -14,7 +14,7 @@ mod dom;
 mod heap;
 mod view;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::prelude::*;
 
@@ -22,6 +22,9 @@ use api::Opts;
 use conversation::{ContactLink, Conversation, Effect, Input};
 use dom::{CustomEvent, DataLayer, Element, Event, EventTarget, Object, ShadowRoot};
 use view::View;
+
+/// How long a framed booking page may take to load before the link replaces it.
+const FRAME_TIMEOUT_MS: i32 = 6000;
 
 /// Mounts the assistant into `root`. `config` is the parsed `GET /api/v1/widget-config` body;
 /// `opts` is `{apiBase, edge, slug, industry, sourcePage, mode, open, host}`.
@@ -150,8 +153,29 @@ impl App {
                     self.handle(Input::Sent(outcome))
                 });
             }
-            Effect::Captured { handoff_id } => self.tell_host("handoff:lead_captured", &handoff_id),
+            Effect::Captured { handoff_id } => {
+                self.tell_host("handoff:lead_captured", &handoff_id);
+                drop(convo);
+                self.watch_frame();
+            }
         }
+    }
+
+    /// A framed booking page that has not loaded within `FRAME_TIMEOUT_MS` gives way to the
+    /// plain link (a provider may refuse framing in ways the server's probe could not see).
+    fn watch_frame(&'static self) {
+        let Some(frame) = self.view.frame() else {
+            return;
+        };
+        let loaded: &'static Cell<bool> = Box::leak(Box::new(Cell::new(false)));
+        listen(&frame, "load", move |_| loaded.set(true));
+        let timeout = Closure::<dyn FnMut()>::new(move || {
+            if !loaded.get() {
+                self.handle(Input::FrameFailed);
+            }
+        });
+        dom::set_timeout(&timeout, FRAME_TIMEOUT_MS);
+        timeout.forget();
     }
 
     fn on_click(&'static self, event: &Event) {

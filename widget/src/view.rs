@@ -7,7 +7,8 @@ use std::cell::Cell;
 use handoff_core::copy;
 
 use crate::conversation::{
-    Card, ContactLink, Conversation, Speaker, BOOK_LABEL, RESTART_LABEL, RETRY_LABEL, SEND_LABEL,
+    Card, ContactLink, Conversation, Embed, Speaker, BOOK_LABEL, FRAME_BLOCKED_NOTE,
+    FRAME_FAILED_NOTE, OPEN_FRAME_LABEL, RESTART_LABEL, RETRY_LABEL, SEND_LABEL,
 };
 use crate::dom::{self, CssStyleSheet, Document, Element, Node, ShadowRoot};
 
@@ -228,6 +229,11 @@ impl View {
         }
     }
 
+    /// The framed booking page, while one is shown.
+    pub fn frame(&self) -> Option<Element> {
+        self.card.query_selector("iframe.hw-frame")
+    }
+
     fn scroll_to_end(&self) {
         self.body.set_scroll_top(self.body.scroll_height());
     }
@@ -278,12 +284,29 @@ impl View {
                 copy,
                 continue_url,
                 disclaimer,
+                embed,
             } => {
                 add(doc, card, "p", "hw-copy", copy);
                 if let Some(disclaimer) = disclaimer {
                     add(doc, card, "p", "hw-disclaimer", disclaimer);
                 }
-                if let Some(url) = continue_url {
+                match (embed, continue_url) {
+                    // Framed through /r/ID, so the visit is still tracked; the link stays
+                    // visible for visitors who would rather have the whole tab.
+                    (Embed::Frame, Some(url)) => {
+                        let frame = add(doc, card, "iframe", "hw-frame", "");
+                        set_attrs(&frame, &[("src", url), ("title", OPEN_FRAME_LABEL)]);
+                        top_link(doc, card, "hw-continue hw-open", url, OPEN_FRAME_LABEL);
+                    }
+                    (Embed::Blocked, Some(_)) => {
+                        add(doc, card, "p", "hw-note", FRAME_BLOCKED_NOTE);
+                    }
+                    (Embed::FrameFailed, Some(_)) => {
+                        add(doc, card, "p", "hw-note", FRAME_FAILED_NOTE);
+                    }
+                    _ => {}
+                }
+                if let (Some(url), false) = (continue_url, embed == Embed::Frame) {
                     top_link(doc, card, "hw-continue", url, copy::CONTINUE_LABEL);
                     let line = add(doc, card, "p", "hw-rawline", "");
                     top_link(doc, &line, "hw-raw", url, copy::RAW_LINK_LABEL);
