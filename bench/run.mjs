@@ -64,11 +64,13 @@ async function loadBenchmarks() {
 
     // 3. Redirect vs a static 302 from the same worker, same run.
     const baseline = wrk({ url: `${w.url}/bench/static-redirect`, seconds: SECONDS });
+    const d1Floor = wrk({ url: `${w.url}/bench/d1-redirect`, seconds: SECONDS });
     const { results: ids } = await w.db.prepare('SELECT id FROM booking_handoffs').all();
     const redirect = wrk({ url: w.url, paths: ids.map((r) => `/r/${r.id}`), seconds: SECONDS });
     const clicks = (await w.db.prepare('SELECT COALESCE(SUM(redirect_count), 0) AS n FROM booking_handoffs').first()).n;
     const firstClicks = (await w.db.prepare("SELECT COUNT(*) AS n FROM booking_handoffs WHERE status = 'redirected'").first()).n;
-    results.redirect = { baseline, redirect, clicks, firstClicks, handoffs: ids.length };
+    results.redirect = { baseline, d1Floor, redirect, clicks, firstClicks, handoffs: ids.length };
+    log(`one-D1-round-trip 302 floor: ${d1Floor.rps.toFixed(0)} req/s, p50 ${d1Floor.p50_ms.toFixed(1)} ms, p99 ${d1Floor.p99_ms.toFixed(1)} ms`);
     log(`static 302 baseline: ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.p50_ms.toFixed(1)} ms, p99 ${baseline.p99_ms.toFixed(1)} ms`);
     log(`redirect /r/ID: ${redirect.rps.toFixed(0)} req/s (ratio ${(redirect.rps / baseline.rps).toFixed(2)}), p50 ${redirect.p50_ms.toFixed(1)} ms, p99 ${redirect.p99_ms.toFixed(1)} ms`);
     log(`redirect accounting: ${redirect.sent} sent, ${redirect.statuses['302'] ?? 0} × 302 received, ${clicks} clicks counted in D1`);
@@ -147,6 +149,10 @@ const fill = {
   BASE_RPS: r.redirect.baseline.rps.toFixed(0),
   BASE_P50: r.redirect.baseline.p50_ms.toFixed(1),
   BASE_P99: r.redirect.baseline.p99_ms.toFixed(1),
+  D1_RPS: r.redirect.d1Floor.rps.toFixed(0),
+  D1_P50: r.redirect.d1Floor.p50_ms.toFixed(1),
+  D1_P99: r.redirect.d1Floor.p99_ms.toFixed(1),
+  RED_D1_RATIO: (r.redirect.redirect.rps / r.redirect.d1Floor.rps).toFixed(2),
   RED_RPS: r.redirect.redirect.rps.toFixed(0),
   RED_P50: r.redirect.redirect.p50_ms.toFixed(1),
   RED_P99: r.redirect.redirect.p99_ms.toFixed(1),
