@@ -29,6 +29,25 @@ impl HandoffId {
         canonical.then(|| HandoffId(s.to_string()))
     }
 
+    /// The handoff an admin means when pasting a reference: the id itself, or a link that
+    /// ends in it — the booking link (`…/r/ID`) or the dashboard page (`…/handoffs/ID`),
+    /// with or without a query or fragment. Anything else is not a reference.
+    pub fn from_reference(input: &str) -> Option<Self> {
+        let input = input.trim();
+        if let Some(id) = HandoffId::parse(input) {
+            return Some(id);
+        }
+        let path = input.split(['?', '#']).next().unwrap_or("");
+        let path = path.strip_suffix('/').unwrap_or(path);
+        let (before, last) = path.rsplit_once('/')?;
+        let parent = before.rsplit('/').next().unwrap_or(before);
+        if parent == "r" || parent == "handoffs" {
+            HandoffId::parse(last)
+        } else {
+            None
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -139,6 +158,36 @@ mod tests {
         ];
         for s in cases {
             assert_eq!(HandoffId::parse(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn reads_a_pasted_reference_as_the_id_or_a_link_ending_in_it() {
+        let id = "bcdefghij-_0123456789A";
+        let cases: &[(&str, bool)] = &[
+            (id, true),
+            ("  bcdefghij-_0123456789A\n", true),
+            ("https://edge.example/r/bcdefghij-_0123456789A", true),
+            (
+                "https://edge.example/r/bcdefghij-_0123456789A?x=1#top",
+                true,
+            ),
+            ("/dashboard/handoffs/bcdefghij-_0123456789A/", true),
+            (
+                "edge.example/dashboard/handoffs/bcdefghij-_0123456789A",
+                true,
+            ),
+            ("https://edge.example/b/bcdefghij-_0123456789A", false),
+            ("https://edge.example/bcdefghij-_0123456789A", false),
+            ("https://edge.example/r/bcdefghij-_0123456789A/extra", false),
+            ("https://edge.example/r/", false),
+            ("r/bcdefghij-_0123456789B", false),
+            ("bcdefghij-_0123456789A bcdefghij-_0123456789A", false),
+            ("", false),
+        ];
+        for (input, ok) in cases {
+            let want = ok.then(|| HandoffId::parse(id).expect("canonical"));
+            assert_eq!(HandoffId::from_reference(input), want, "{input:?}");
         }
     }
 

@@ -49,6 +49,23 @@ impl Provider {
         Provider::ALL.into_iter().find(|p| p.slug() == s)
     }
 
+    /// The provider's name as an admin knows it (timelines, event lists). `Generic` is our
+    /// own signed scheme, used by a business's checkout or automation tool.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Provider::Calendly => "Calendly",
+            Provider::CalCom => "Cal.com",
+            Provider::Acuity => "Acuity Scheduling",
+            Provider::Square => "Square",
+            Provider::Mindbody => "Mindbody",
+            Provider::Vagaro => "Vagaro",
+            Provider::Fresha => "Fresha",
+            Provider::Setmore => "Setmore",
+            Provider::SimplyBook => "SimplyBook.me",
+            Provider::Generic => "Generic",
+        }
+    }
+
     /// By the name the business typed (case-insensitive), else by the booking URL's host,
     /// else [`Provider::Generic`].
     pub fn detect(name: Option<&str>, host: Option<&str>) -> Self {
@@ -128,6 +145,15 @@ mod tests {
         for bad in ["", "Calendly", "cal.com", "cal-com", "unknown"] {
             assert_eq!(Provider::from_slug(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn display_names_are_detected_as_their_own_provider() {
+        for provider in Provider::ALL.into_iter().filter(|p| *p != Generic) {
+            let name = provider.display_name();
+            assert_eq!(Provider::detect(Some(name), None), provider, "{name}");
+        }
+        assert_eq!(Generic.display_name(), "Generic");
     }
 
     #[test]

@@ -118,6 +118,25 @@ impl WebhookProvider {
             WebhookProvider::Generic => "booking.completed",
         }
     }
+
+    /// Whether a verified event is the one that completes a handoff: the event the client
+    /// named (`external_booking_completion_event_name`, blank meaning unset), else
+    /// [`default_completion_event`](Self::default_completion_event). The name is read the
+    /// way [`parse_event`] spells event types, so an Acuity admin who types the bare action
+    /// `scheduled` (as Acuity's own settings show it) means `appointment.scheduled`.
+    pub fn is_completion_event(self, configured: Option<&str>, event_type: &str) -> bool {
+        let wanted = configured
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .unwrap_or(self.default_completion_event());
+        match (self, wanted) {
+            (
+                WebhookProvider::Acuity,
+                bare @ ("scheduled" | "rescheduled" | "canceled" | "changed"),
+            ) => event_type.strip_prefix("appointment.") == Some(bare),
+            _ => event_type == wanted,
+        }
+    }
 }
 
 /// Why a webhook was refused. Every variant means "change nothing, answer 4xx"; none
@@ -165,8 +184,9 @@ pub struct SignedRequest<'a> {
     pub body: &'a [u8],
     /// Seconds since the epoch, from the caller's clock.
     pub now_unix: i64,
-    /// Square only (ignored by the others): the notification URL exactly as registered with
-    /// Square, which it signs along with the body. Comes from settings, never the request.
+    /// Square only (ignored by the others): the notification URL Square signs along with the
+    /// body — the URL it posted to, i.e. the one registered with Square. The worker passes the
+    /// request's URL as received; a replay to it is stopped by the event-id receipt.
     pub notification_url: &'a str,
 }
 
@@ -702,6 +722,46 @@ mod tests {
             Provider::SimplyBook,
         ] {
             assert_eq!(WebhookProvider::from_provider(unverifiable), None);
+        }
+    }
+
+    #[test]
+    fn the_completion_event_is_the_configured_one_or_the_default() {
+        use WebhookProvider::*;
+        let cases: &[(WebhookProvider, Option<&str>, &str, bool)] = &[
+            (Calendly, None, "invitee.created", true),
+            (Calendly, None, "invitee.canceled", false),
+            (Calendly, Some("   "), "invitee.created", true),
+            (Calendly, Some("invitee.canceled"), "invitee.created", false),
+            (CalCom, None, "BOOKING_CREATED", true),
+            (CalCom, None, "booking_created", false),
+            (CalCom, Some(" BOOKING_PAID "), "BOOKING_PAID", true),
+            (Square, None, "booking.created", true),
+            (Square, None, "webhooks.test_notification", false),
+            (Generic, None, "booking.completed", true),
+            (Generic, Some("order.paid"), "booking.completed", false),
+            (Generic, Some("order.paid"), "order.paid", true),
+            // Acuity: the bare action as its settings show it, or the prefixed event type.
+            (Acuity, None, "appointment.scheduled", true),
+            (Acuity, Some("scheduled"), "appointment.scheduled", true),
+            (
+                Acuity,
+                Some("appointment.scheduled"),
+                "appointment.scheduled",
+                true,
+            ),
+            (Acuity, Some("changed"), "appointment.changed", true),
+            (Acuity, Some("scheduled"), "appointment.canceled", false),
+            (Acuity, Some("order.completed"), "order.completed", true),
+            // Only Acuity's actions are read bare.
+            (Generic, Some("scheduled"), "appointment.scheduled", false),
+        ];
+        for (provider, configured, event_type, want) in cases {
+            assert_eq!(
+                provider.is_completion_event(*configured, event_type),
+                *want,
+                "{provider:?} {configured:?} {event_type}"
+            );
         }
     }
 

@@ -12,7 +12,8 @@ use crate::{
     dashboard::settings,
     error::{AppError, AppResult},
     http, links,
-    repo::{ClientId, HandoffRow, Transition},
+    repo::{ClientId, HandoffRow, LinkOutcome, Transition, UnmatchedEventRow},
+    webhooks,
 };
 
 /// The client whose admin key the request carries.
@@ -90,6 +91,14 @@ pub async fn route(app: &App, req: Request, rest: &[&str]) -> Response {
         ["handoffs", id, "complete"] => match http::only(&req, &[Method::Post], "POST") {
             Some(resp) => resp,
             None => complete_handoff(app, &req, id).await,
+        },
+        ["webhook-events"] => match http::only(&req, &[Method::Get], "GET") {
+            Some(resp) => resp,
+            None => list_webhook_events(app, &req).await,
+        },
+        ["webhook-events", id, "link"] => match http::only(&req, &[Method::Post], "POST") {
+            Some(resp) => resp,
+            None => link_webhook_event(app, req, id).await,
         },
         ["settings"] => match http::only(&req, &[Method::Get, Method::Put], "GET, PUT") {
             Some(resp) => resp,
@@ -223,6 +232,93 @@ pub async fn put_settings(app: &App, mut req: Request) -> Response {
             map.insert("warnings".into(), json!(warnings));
         }
         Ok::<_, AppError>(http::json(200, &saved))
+    }
+    .await;
+    result.unwrap_or_else(|e| e.json_response())
+}
+
+// ---- unmatched webhook events (issue 5) ----
+
+const LINK_BODY_LIMIT: usize = 4 * 1024;
+
+pub fn webhook_event_json(e: &UnmatchedEventRow) -> Value {
+    let identifiers: serde_json::Map<String, Value> = e
+        .identifiers()
+        .into_iter()
+        .map(|(name, value)| (name, json!(value)))
+        .collect();
+    json!({
+        "id": e.id,
+        "provider": e.provider,
+        "eventType": e.event_type,
+        "receivedAt": iso8601_from_millis(e.received_at as i64),
+        "identifiers": identifiers,
+        "linkedHandoffId": e.linked_handoff_id,
+        "linkedAt": iso(e.linked_at),
+    })
+}
+
+/// `GET /api/v1/admin/webhook-events`: verified provider events that named none of this
+/// client's handoffs, unlinked first, and how many are still unlinked.
+pub async fn list_webhook_events(app: &App, req: &Request) -> Response {
+    let result = async {
+        let client = effective_client_id(app, req).await?;
+        let (events, unlinked) = app
+            .repo
+            .unmatched_events(&client, webhooks::UNMATCHED_LIST_LIMIT)
+            .await?;
+        Ok::<_, AppError>(http::json(
+            200,
+            &json!({
+                "events": events.iter().map(webhook_event_json).collect::<Vec<_>>(),
+                "unlinked": unlinked,
+            }),
+        ))
+    }
+    .await;
+    result.unwrap_or_else(|e| e.json_response())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct LinkJson {
+    handoff_id: String,
+}
+
+/// `POST /api/v1/admin/webhook-events/:id/link` with `{"handoffId": …}`: links the event to
+/// that handoff and completes it. Another client's event or handoff is a plain 404.
+pub async fn link_webhook_event(app: &App, mut req: Request, event_id: &str) -> Response {
+    if let Some(resp) = refuse_cross_site(app, &req) {
+        return resp;
+    }
+    let result = async {
+        let client = effective_client_id(app, &req).await?;
+        http::require_json(&req)?;
+        let body = http::read_body(&mut req, LINK_BODY_LIMIT).await?;
+        let input: LinkJson = http::parse_json(&body)?;
+        // A malformed id cannot exist: same answer as another client's id.
+        let handoff = HandoffId::parse(input.handoff_id.trim()).ok_or(AppError::NotFound)?;
+        let (outcome, handoff, event) =
+            match webhooks::link_unmatched(app, &client, event_id, &handoff).await? {
+                LinkOutcome::Completed(h, e) => ("completed", h, e),
+                LinkOutcome::AlreadyCompleted(h, e) => ("already_completed", h, e),
+                LinkOutcome::AlreadyLinked => {
+                    return Err(AppError::Conflict(
+                        "This event is already linked to a handoff.",
+                    ))
+                }
+                LinkOutcome::EventNotFound | LinkOutcome::HandoffNotFound => {
+                    return Err(AppError::NotFound)
+                }
+            };
+        Ok(http::json(
+            200,
+            &json!({
+                "outcome": outcome,
+                "event": webhook_event_json(&event),
+                "handoff": handoff_json(app, &handoff),
+            }),
+        ))
     }
     .await;
     result.unwrap_or_else(|e| e.json_response())

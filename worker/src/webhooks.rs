@@ -4,9 +4,10 @@
 //! client is rate-limited, and the signature is verified against that client's secret over the
 //! raw bytes (core `webhook::verify`, constant time) before a single byte is parsed. Only then
 //! is the event read, and only the configured completion event completes a handoff — matched by
-//! `tca_ref` within this client; anything else verified is kept as an *unmatched event* for the
-//! admin. Replays are acknowledged and change nothing. Payloads and secrets are never logged,
-//! and refusals carry no detail.
+//! `tca_ref` within this client. A completion that names none of this client's handoffs is kept
+//! as an *unmatched event* the admin links by hand ([`link_unmatched`]); other verified events
+//! are acknowledged and ignored. Replays are acknowledged and change nothing. Payloads and
+//! secrets are never logged, and refusals carry no detail.
 use handoff_core::{
     id::{base64url_encode, HandoffId},
     webhook::{parse_event, verify, SignedRequest, WebhookEvent, WebhookProvider},
@@ -18,12 +19,15 @@ use crate::{
     app::App,
     error::{AppError, AppResult},
     http, random,
-    repo::{Client, Transition},
+    repo::{Client, ClientId, LinkOutcome, Transition},
     secrets,
 };
 
 /// Provider payloads are a few KB; 64 KB leaves room without inviting abuse.
 pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// The dashboard and the admin API list at most this many unmatched events, unlinked first.
+pub const UNMATCHED_LIST_LIMIT: u32 = 200;
 
 /// What the provider is told: a status and one word, never why a request was refused.
 fn answer(status: u16, outcome: &str) -> Response {
@@ -40,7 +44,13 @@ fn refusal(e: &AppError) -> Response {
         AppError::MethodNotAllowed(_) => "method_not_allowed",
         _ => "unavailable",
     };
-    answer(e.status(), outcome)
+    let resp = answer(e.status(), outcome);
+    // The headers HTTP asks for (RFC 9110 §15.5.6, RFC 6585 §4): providers' retry logic reads them.
+    match e {
+        AppError::MethodNotAllowed(allow) => http::with_header(resp, "Allow", allow),
+        AppError::RateLimited => http::with_header(resp, "Retry-After", "60"),
+        _ => resp,
+    }
 }
 
 pub async fn receive(app: &App, mut req: Request, provider: &str) -> Response {
@@ -104,14 +114,11 @@ async fn handle(app: &App, req: &mut Request, provider: &str) -> AppResult<&'sta
     let Ok(event) = parse_event(provider, &body) else {
         return Ok("ignored");
     };
-    let completion = client
+    let configured = client
         .settings
         .external_booking_completion_event_name
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .unwrap_or(provider.default_completion_event());
-    if event.event_type != completion {
+        .as_deref();
+    if !provider.is_completion_event(configured, &event.event_type) {
         return Ok("ignored");
     }
     if !app
@@ -181,32 +188,16 @@ async fn store_unmatched(
 }
 
 /// Links an unmatched event to one of the same client's handoffs, which completes it
-/// (`completed_by` names the provider whose verified event it was). Used by the dashboard.
-#[allow(dead_code)] // TEMP: wired by the dashboard's unmatched-events page
+/// (`completed_by` names the provider whose verified event it was). The admin's reference
+/// is the only link: nothing is matched by email or time. Used by the dashboard's
+/// unmatched-events page and `POST /api/v1/admin/webhook-events/:id/link`.
 pub async fn link_unmatched(
     app: &App,
-    client: &crate::repo::ClientId,
+    client: &ClientId,
     event_id: &str,
     handoff: &HandoffId,
-) -> AppResult<Transition> {
-    let event = app
-        .repo
-        .unmatched_event(client, event_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let outcome = app
-        .repo
-        .complete_handoff(
-            client,
-            handoff,
-            app.now,
-            &format!("webhook:{}", event.provider),
-        )
-        .await?;
-    if !matches!(outcome, Transition::NotFound) {
-        app.repo
-            .link_unmatched(client, event_id, handoff, app.now)
-            .await?;
-    }
-    Ok(outcome)
+) -> AppResult<LinkOutcome> {
+    app.repo
+        .link_unmatched(client, event_id, handoff, app.now)
+        .await
 }

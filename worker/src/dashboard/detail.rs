@@ -19,8 +19,8 @@ pub async fn page(app: &App, req: &Request, raw_id: &str) -> Response {
     let Some(id) = HandoffId::parse(raw_id) else {
         return views::not_found(Some(&signed));
     };
-    let handoff = match app.repo.handoff(&signed.client.id, &id).await {
-        Ok(Some(h)) => h,
+    let (handoff, linked) = match app.repo.handoff_with_links(&signed.client.id, &id).await {
+        Ok(Some(found)) => found,
         Ok(None) => return views::not_found(Some(&signed)),
         Err(e) => return views::error_page(Some(&signed), &e),
     };
@@ -30,6 +30,7 @@ pub async fn page(app: &App, req: &Request, raw_id: &str) -> Response {
         views::detail(&views::DetailView {
             signed: &signed,
             handoff: &handoff,
+            linked_events: &linked,
             edge: &app.edge,
             notice,
         }),

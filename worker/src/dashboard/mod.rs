@@ -11,6 +11,7 @@ use crate::{app::App, http, pages};
 mod assets;
 pub mod auth;
 mod detail;
+mod events;
 mod export;
 mod pipeline;
 pub mod probe;
@@ -47,14 +48,17 @@ pub async fn route(app: &App, req: Request, rest: &[&str]) -> Response {
         (Post, ["handoffs", id, action @ ("complete" | "abandon")]) => {
             detail::change_status(app, req, id, action).await
         }
+        (Get | Head, ["webhook-events"]) => events::page(app, &req).await,
+        (Post, ["webhook-events", id, "link"]) => events::link(app, req, id).await,
         (Get | Head, ["settings"]) => settings::page(app, &req).await,
         (Post, ["settings"]) => settings::save_page(app, req).await,
-        (_, [] | ["export.csv"] | ["handoffs", _] | ["assets", _]) => {
+        (_, [] | ["export.csv"] | ["handoffs", _] | ["assets", _] | ["webhook-events"]) => {
             views::method_not_allowed("GET, HEAD")
         }
-        (_, ["sign-out"] | ["handoffs", _, "complete" | "abandon"]) => {
-            views::method_not_allowed("POST")
-        }
+        (
+            _,
+            ["sign-out"] | ["handoffs", _, "complete" | "abandon"] | ["webhook-events", _, "link"],
+        ) => views::method_not_allowed("POST"),
         (_, ["sign-in"] | ["settings"]) => views::method_not_allowed("GET, HEAD, POST"),
         _ => pages::not_found_page(),
     }

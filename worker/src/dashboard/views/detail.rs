@@ -3,12 +3,24 @@
 use handoff_core::{pipeline::display_time, provider::Provider, status::HandoffStatus};
 use maud::{html, Markup};
 
-use super::{badge, csrf_field, layout, notice, pipeline::source_label, NoticeKind, Section};
-use crate::{dashboard::auth::Signed, links, repo::HandoffRow};
+use super::{
+    badge, csrf_field,
+    events::{identifier_label, provider_name},
+    layout, notice,
+    pipeline::source_label,
+    NoticeKind, Section,
+};
+use crate::{
+    dashboard::auth::Signed,
+    links,
+    repo::{HandoffRow, UnmatchedEventRow},
+};
 
 pub struct DetailView<'a> {
     pub signed: &'a Signed,
     pub handoff: &'a HandoffRow,
+    /// Unmatched provider events an admin linked to this handoff.
+    pub linked_events: &'a [UnmatchedEventRow],
     pub edge: &'a url::Url,
     pub notice: Option<(NoticeKind, String)>,
 }
@@ -18,32 +30,27 @@ fn actor(by: Option<&str>) -> Option<String> {
     match by? {
         "manual" => Some("by an admin".into()),
         "scheduled" => Some("automatically, after no completion arrived in time".into()),
-        other => {
-            let provider = other.strip_prefix("webhook:")?;
-            let name = match Provider::from_slug(provider) {
-                Some(Provider::CalCom) => "Cal.com",
-                Some(Provider::Calendly) => "Calendly",
-                Some(Provider::Acuity) => "Acuity",
-                Some(Provider::Square) => "Square",
-                Some(Provider::Mindbody) => "Mindbody",
-                _ => "provider",
-            };
-            Some(format!("by the {name} webhook"))
-        }
+        other => webhook_provider(other).map(|name| format!("by webhook ({name})")),
     }
+}
+
+/// `webhook:<provider>` → the provider's name.
+fn webhook_provider(by: &str) -> Option<&str> {
+    let slug = by.strip_prefix("webhook:")?;
+    Some(Provider::from_slug(slug).map_or("provider", Provider::display_name))
 }
 
 struct Event {
     at: i64,
-    title: &'static str,
+    title: String,
     text: String,
     class: &'static str,
 }
 
-fn timeline(h: &HandoffRow) -> Vec<Event> {
+fn timeline(h: &HandoffRow, linked: &[UnmatchedEventRow]) -> Vec<Event> {
     let mut events = vec![Event {
         at: h.created_at as i64,
-        title: "Created",
+        title: "Created".into(),
         text: match &h.source_page {
             Some(source) => format!("Captured on {}", source_label(source)),
             None => "Captured by the booking assistant".into(),
@@ -54,7 +61,7 @@ fn timeline(h: &HandoffRow) -> Vec<Event> {
         let count = h.redirect_count as i64;
         events.push(Event {
             at: at as i64,
-            title: "Sent to the booking page",
+            title: "Sent to the booking page".into(),
             text: if count > 1 {
                 format!("First redirect; the link was opened {count} times in all")
             } else {
@@ -63,13 +70,43 @@ fn timeline(h: &HandoffRow) -> Vec<Event> {
             class: "t-redirected",
         });
     }
+    for e in linked {
+        let ids = e
+            .identifiers()
+            .iter()
+            .map(|(name, value)| format!("{} {value}", identifier_label(name)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        events.push(Event {
+            at: e.linked_at.unwrap_or(e.received_at) as i64,
+            title: "Provider event linked".into(),
+            text: format!(
+                "An admin linked a verified booking event to this handoff ({}, {}, {ids})",
+                provider_name(&e.provider),
+                e.event_type
+            ),
+            class: "t-linked",
+        });
+    }
     if let Some(at) = h.completed_at {
+        let by_webhook = h.completed_by.as_deref().and_then(webhook_provider);
+        // Linking completes in the same write, so the two share their timestamp.
+        let from_link = linked.iter().any(|e| e.linked_at == Some(at));
         events.push(Event {
             at: at as i64,
-            title: "Completed",
-            text: match actor(h.completed_by.as_deref()) {
-                Some(who) => format!("Marked completed {who}"),
-                None => "Marked completed".into(),
+            title: match by_webhook {
+                Some(name) => format!("Completed — by webhook ({name})"),
+                None => "Completed".into(),
+            },
+            text: match (by_webhook, from_link) {
+                (Some(_), false) => {
+                    "The provider's verified booking event carried this handoff's reference".into()
+                }
+                (Some(_), true) => "From the verified booking event an admin linked".into(),
+                (None, _) => match actor(h.completed_by.as_deref()) {
+                    Some(who) => format!("Marked completed {who}"),
+                    None => "Marked completed".into(),
+                },
             },
             class: "t-completed",
         });
@@ -77,7 +114,7 @@ fn timeline(h: &HandoffRow) -> Vec<Event> {
     if let Some(at) = h.abandoned_at {
         events.push(Event {
             at: at as i64,
-            title: "Abandoned",
+            title: "Abandoned".into(),
             text: match actor(h.abandoned_by.as_deref()) {
                 Some(who) => format!("Marked abandoned {who}"),
                 None => "Marked abandoned".into(),
@@ -85,6 +122,7 @@ fn timeline(h: &HandoffRow) -> Vec<Event> {
             class: "t-abandoned",
         });
     }
+    // Stable: at the same instant, a link shows before the completion it caused.
     events.sort_by_key(|e| e.at);
     events
 }
@@ -146,7 +184,7 @@ pub fn detail(v: &DetailView<'_>) -> String {
                 section.card aria-labelledby="timeline-h" {
                     h2 #timeline-h { "Timeline" }
                     ol.timeline {
-                        @for e in timeline(h) {
+                        @for e in timeline(h, v.linked_events) {
                             li class=(e.class) {
                                 span.t-title { (e.title) }
                                 time datetime=(handoff_core::time::iso8601_from_millis(e.at)) { (display_time(e.at)) }

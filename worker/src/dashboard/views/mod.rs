@@ -9,10 +9,12 @@ use super::{auth::Signed, html_page};
 use crate::{error::AppError, http};
 
 mod detail;
+mod events;
 mod pipeline;
 mod settings;
 
 pub use detail::{detail, DetailView};
+pub use events::{events, EventsView};
 pub use pipeline::{pipeline, PipelineView};
 pub use settings::{settings, SettingsView};
 
@@ -20,6 +22,7 @@ pub use settings::{settings, SettingsView};
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Pipeline,
+    Events,
     Settings,
     None,
 }
@@ -45,6 +48,14 @@ pub fn layout(title: &str, section: Section, signed: Option<&Signed>, body: Mark
                             span.business { (signed.client.name) }
                             nav.main-nav aria-label="Dashboard" {
                                 a href="/dashboard" aria-current=[(section == Section::Pipeline).then_some("page")] { "Handoffs" }
+                                a href="/dashboard/webhook-events" aria-current=[(section == Section::Events).then_some("page")] {
+                                    "Webhook events"
+                                    @if signed.client.unlinked_events > 0 {
+                                        " "
+                                        span.nav-badge { (signed.client.unlinked_events) }
+                                        span.visually-hidden { " to link" }
+                                    }
+                                }
                                 a href="/dashboard/settings" aria-current=[(section == Section::Settings).then_some("page")] { "Settings" }
                             }
                             form.sign-out method="post" action="/dashboard/sign-out" {

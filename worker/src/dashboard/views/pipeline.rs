@@ -56,6 +56,15 @@ pub fn pipeline(v: &PipelineView<'_>) -> String {
                 a.btn.secondary href=(export_href) download { "Export CSV" }
             }
             @if let Some((kind, text)) = v.notice { (notice(kind, text)) }
+            @match v.signed.client.unlinked_events {
+                0 => {},
+                n => p.notice.notice-info.unmatched-notice role="status" {
+                    @if n == 1 { "1 verified booking event" } @else { (n) " verified booking events" }
+                    " from your provider didn't name a handoff. "
+                    a href="/dashboard/webhook-events" { "Link " @if n == 1 { "it" } @else { "them" } " to complete the right handoffs" }
+                    "."
+                },
+            }
             section.summary aria-label="Summary" {
                 (status_chips(v.filter, counts))
                 (funnel(counts))
