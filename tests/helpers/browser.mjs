@@ -44,7 +44,13 @@ export async function serve(routes) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, seen, close: () => new Promise((r) => server.close(r)) };
+  // Browsers keep connections alive: end them, or close() waits for their idle timeouts.
+  const close = () =>
+    new Promise((resolve) => {
+      server.close(resolve);
+      server.closeAllConnections();
+    });
+  return { origin, seen, close };
 }
 
 /** A business's page embedding the widget exactly as the README tells businesses to. */
