@@ -65,10 +65,11 @@ async function loadBenchmarks() {
     // 3. Redirect vs a static 302 from the same worker, same run.
     const baseline = wrk({ url: `${w.url}/bench/static-redirect`, seconds: SECONDS });
     const d1Floor = wrk({ url: `${w.url}/bench/d1-redirect`, seconds: SECONDS });
-    const { results: ids } = await w.db.prepare('SELECT id FROM booking_handoffs').all();
+    const benchOnly = "client_id = (SELECT id FROM clients WHERE slug = 'bench-spa')";
+    const { results: ids } = await w.db.prepare(`SELECT id FROM booking_handoffs WHERE ${benchOnly}`).all();
     const redirect = wrk({ url: w.url, paths: ids.map((r) => `/r/${r.id}`), seconds: SECONDS });
-    const clicks = (await w.db.prepare('SELECT COALESCE(SUM(redirect_count), 0) AS n FROM booking_handoffs').first()).n;
-    const firstClicks = (await w.db.prepare("SELECT COUNT(*) AS n FROM booking_handoffs WHERE status = 'redirected'").first()).n;
+    const clicks = (await w.db.prepare(`SELECT COALESCE(SUM(redirect_count), 0) AS n FROM booking_handoffs WHERE ${benchOnly}`).first()).n;
+    const firstClicks = (await w.db.prepare(`SELECT COUNT(*) AS n FROM booking_handoffs WHERE ${benchOnly} AND status = 'redirected'`).first()).n;
     results.redirect = { baseline, d1Floor, redirect, clicks, firstClicks, handoffs: ids.length };
     log(`one-D1-round-trip 302 floor: ${d1Floor.rps.toFixed(0)} req/s, p50 ${d1Floor.p50_ms.toFixed(1)} ms, p99 ${d1Floor.p99_ms.toFixed(1)} ms`);
     log(`static 302 baseline: ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.p50_ms.toFixed(1)} ms, p99 ${baseline.p99_ms.toFixed(1)} ms`);
