@@ -584,7 +584,7 @@ mod tests {
     }
 
     #[test]
-    fn rejects_card_numbers_typed_as_phone_numbers() {
+    fn rejects_card_shaped_digits_typed_as_phone_numbers() {
         let cases: &[&str] = &[
             "4111 1111 1111 1111",
             "4111-1111-1111-1111",

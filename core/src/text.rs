@@ -286,14 +286,14 @@ mod tests {
     }
 
     #[test]
-    fn redacts_luhn_valid_card_numbers_with_spaces() {
+    fn redacts_luhn_valid_cards_with_spaces() {
         let (out, changed) = redact_sensitive("my card is 4111 1111 1111 1111 ok");
         assert_eq!(out, "my card is [redacted card number] ok");
         assert!(changed);
     }
 
     #[test]
-    fn redacts_card_numbers_of_13_16_and_19_digits() {
+    fn redacts_cards_of_13_16_and_19_digits() {
         let cases: &[(&str, &str)] = &[
             // 13 digits (old Visa)
             ("4222222222222", "[redacted card number]"),

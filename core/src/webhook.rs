@@ -27,7 +27,7 @@ pub const MAX_EVENT_ID_CHARS: usize = 512;
 
 /// Calendly's documented replay window.
 const CALENDLY_TOLERANCE_SECS: i64 = 180;
-/// Ours, as for Stripe-style schemes.
+/// Ours, the timestamped `t=…,v1=…` scheme.
 const GENERIC_TOLERANCE_SECS: i64 = 300;
 /// What Cal.com sends (and signs with) when the webhook has no secret: anyone could forge it.
 const CALCOM_NO_SECRET: &str = "no-secret-provided";

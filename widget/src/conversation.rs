@@ -989,7 +989,7 @@ mod tests {
     }
 
     #[test]
-    fn a_card_number_is_refused_as_a_phone_number() {
+    fn card_shaped_digits_are_refused_as_a_phone_number() {
         let mut c = start(spa());
         say(&mut c, "Massage Friday");
         say(&mut c, "Ada");
