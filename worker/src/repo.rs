@@ -177,7 +177,34 @@ fn storage(e: worker::Error) -> AppError {
     AppError::Storage(e.to_string())
 }
 
+/// The results of one D1 `batch`, read statement by statement, in order.
+struct BatchRows(std::vec::IntoIter<worker::D1Result>);
+
+impl BatchRows {
+    fn rows<T: serde::de::DeserializeOwned>(&mut self) -> AppResult<Vec<T>> {
+        match self.0.next() {
+            Some(r) => r.results().map_err(storage),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn first<T: serde::de::DeserializeOwned>(&mut self) -> AppResult<Option<T>> {
+        Ok(self.rows()?.into_iter().next())
+    }
+}
+
 impl Repo {
+    /// Runs statements in one round trip (and one transaction).
+    async fn batch(&self, statements: Vec<worker::D1PreparedStatement>) -> AppResult<BatchRows> {
+        Ok(BatchRows(
+            self.db
+                .batch(statements)
+                .await
+                .map_err(storage)?
+                .into_iter(),
+        ))
+    }
+
     pub fn new(env: &Env) -> AppResult<Self> {
         Ok(Repo {
             db: env.d1("DB").map_err(storage)?,
@@ -309,17 +336,9 @@ impl Repo {
             ))
             .bind(&[id.as_str().into()])
             .map_err(storage)?;
-        let results = self
-            .db
-            .batch(vec![handoff, client])
-            .await
-            .map_err(storage)?;
-        let mut results = results.into_iter();
-        let (Some(h), Some(c)) = (results.next(), results.next()) else {
-            return Ok(None);
-        };
-        let h: Option<HandoffRow> = h.results().map_err(storage)?.into_iter().next();
-        let c: Option<ClientRow> = c.results().map_err(storage)?.into_iter().next();
+        let mut results = self.batch(vec![handoff, client]).await?;
+        let h: Option<HandoffRow> = results.first()?;
+        let c: Option<ClientRow> = results.first()?;
         Ok(match (h, c) {
             (Some(h), Some(c)) => Some((Client::from(c), h)),
             _ => None,
@@ -728,24 +747,10 @@ impl Repo {
                     .map_err(storage)?,
             );
         }
-        let mut results = self
-            .db
-            .batch(statements)
-            .await
-            .map_err(storage)?
-            .into_iter();
-        let mut handoffs: Vec<HandoffRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?,
-            None => Vec::new(),
-        };
-        let count_rows: Vec<CountRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?,
-            None => Vec::new(),
-        };
-        let industries: Vec<IndustryRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?,
-            None => Vec::new(),
-        };
+        let mut results = self.batch(statements).await?;
+        let mut handoffs: Vec<HandoffRow> = results.rows()?;
+        let count_rows: Vec<CountRow> = results.rows()?;
+        let industries: Vec<IndustryRow> = results.rows()?;
         let next = if handoffs.len() > query.limit {
             handoffs.truncate(query.limit);
             handoffs.last().and_then(|h| {
@@ -827,25 +832,14 @@ impl Repo {
             ))
             .bind(&[id.as_str().into(), client.as_str().into()])
             .map_err(storage)?;
-        let mut results = self
-            .db
-            .batch(vec![update, read])
-            .await
-            .map_err(storage)?
-            .into_iter();
+        let mut results = self.batch(vec![update, read]).await?;
         #[derive(Deserialize)]
         struct Changed {
             #[allow(dead_code)]
             id: String,
         }
-        let changed: Vec<Changed> = match results.next() {
-            Some(r) => r.results().map_err(storage)?,
-            None => Vec::new(),
-        };
-        let row: Option<HandoffRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?.into_iter().next(),
-            None => None,
-        };
+        let changed: Vec<Changed> = results.rows()?;
+        let row: Option<HandoffRow> = results.first()?;
         Ok(match (changed.is_empty(), row) {
             (_, None) => Transition::NotFound,
             (false, Some(row)) => Transition::Done(Box::new(row)),
@@ -913,20 +907,9 @@ impl Repo {
             )
             .bind(&[client.as_str().into()])
             .map_err(storage)?;
-        let mut results = self
-            .db
-            .batch(vec![settings, meta])
-            .await
-            .map_err(storage)?
-            .into_iter();
-        let client: Option<ClientRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?.into_iter().next(),
-            None => None,
-        };
-        let meta: Option<SettingsMetaRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?.into_iter().next(),
-            None => None,
-        };
+        let mut results = self.batch(vec![settings, meta]).await?;
+        let client: Option<ClientRow> = results.first()?;
+        let meta: Option<SettingsMetaRow> = results.first()?;
         Ok(match (client, meta) {
             (Some(c), Some(m)) => Some((
                 Client::from(c),
@@ -1272,28 +1255,13 @@ impl Repo {
             )
             .bind(&[client.as_str().into()])
             .map_err(storage)?;
-        let mut results = self
-            .db
-            .batch(vec![list, count])
-            .await
-            .map_err(storage)?
-            .into_iter();
-        let events: Vec<UnmatchedEventRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?,
-            None => Vec::new(),
-        };
+        let mut results = self.batch(vec![list, count]).await?;
+        let events: Vec<UnmatchedEventRow> = results.rows()?;
         #[derive(Deserialize)]
         struct Count {
             n: f64,
         }
-        let unlinked = match results.next() {
-            Some(r) => r
-                .results::<Count>()
-                .map_err(storage)?
-                .first()
-                .map_or(0, |c| c.n as i64),
-            None => 0,
-        };
+        let unlinked = results.first::<Count>()?.map_or(0, |c| c.n as i64);
         Ok((events, unlinked))
     }
 
@@ -1318,20 +1286,9 @@ impl Repo {
             ))
             .bind(&[client.as_str().into(), id.as_str().into()])
             .map_err(storage)?;
-        let mut results = self
-            .db
-            .batch(vec![handoff, linked])
-            .await
-            .map_err(storage)?
-            .into_iter();
-        let handoff: Option<HandoffRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?.into_iter().next(),
-            None => None,
-        };
-        let linked: Vec<UnmatchedEventRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?,
-            None => Vec::new(),
-        };
+        let mut results = self.batch(vec![handoff, linked]).await?;
+        let handoff: Option<HandoffRow> = results.first()?;
+        let linked: Vec<UnmatchedEventRow> = results.rows()?;
         Ok(handoff.map(|h| (h, linked)))
     }
 
@@ -1393,32 +1350,17 @@ impl Repo {
             .bind(&[handoff.as_str().into(), client.as_str().into()])
             .map_err(storage)?;
         let mut results = self
-            .db
             .batch(vec![claim, complete, read_event, read_handoff])
-            .await
-            .map_err(storage)?
-            .into_iter();
+            .await?;
         #[derive(Deserialize)]
         struct Changed {
             #[allow(dead_code)]
             id: String,
         }
-        let mut changed = || -> AppResult<bool> {
-            Ok(match results.next() {
-                Some(r) => !r.results::<Changed>().map_err(storage)?.is_empty(),
-                None => false,
-            })
-        };
-        let claimed = changed()?;
-        let completed = changed()?;
-        let event: Option<UnmatchedEventRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?.into_iter().next(),
-            None => None,
-        };
-        let handoff: Option<HandoffRow> = match results.next() {
-            Some(r) => r.results().map_err(storage)?.into_iter().next(),
-            None => None,
-        };
+        let claimed = !results.rows::<Changed>()?.is_empty();
+        let completed = !results.rows::<Changed>()?.is_empty();
+        let event: Option<UnmatchedEventRow> = results.first()?;
+        let handoff: Option<HandoffRow> = results.first()?;
         Ok(match (event, handoff) {
             (None, _) => LinkOutcome::EventNotFound,
             (Some(_), None) => LinkOutcome::HandoffNotFound,
