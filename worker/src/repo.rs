@@ -50,6 +50,13 @@ const CLIENT_COLUMNS: &str = "c.id, c.slug, c.name, c.allowed_origins, c.contact
     s.external_booking_prefill, s.external_booking_webhook_enabled, s.external_booking_webhook_provider, \
     s.external_booking_completion_event_name, s.iframe_check, s.services";
 
+/// A client joined with its settings, selected by `condition` (a constant with bound parameters).
+fn client_query(condition: &str) -> String {
+    format!(
+        "SELECT {CLIENT_COLUMNS} FROM clients c JOIN client_settings s ON s.client_id = c.id WHERE {condition}"
+    )
+}
+
 #[derive(Deserialize)]
 struct ClientRow {
     id: String,
@@ -212,9 +219,7 @@ impl Repo {
     }
 
     pub async fn client_by_slug(&self, slug: &str) -> AppResult<Option<Client>> {
-        let sql = format!(
-            "SELECT {CLIENT_COLUMNS} FROM clients c JOIN client_settings s ON s.client_id = c.id WHERE c.slug = ?1"
-        );
+        let sql = client_query("c.slug = ?1");
         let row: Option<ClientRow> = self
             .db
             .prepare(sql)
@@ -330,9 +335,8 @@ impl Repo {
             .map_err(storage)?;
         let client = self
             .db
-            .prepare(format!(
-                "SELECT {CLIENT_COLUMNS} FROM clients c JOIN client_settings s ON s.client_id = c.id \
-                 WHERE c.id = (SELECT client_id FROM booking_handoffs WHERE id = ?1)"
+            .prepare(client_query(
+                "c.id = (SELECT client_id FROM booking_handoffs WHERE id = ?1)",
             ))
             .bind(&[id.as_str().into()])
             .map_err(storage)?;
@@ -894,9 +898,7 @@ impl Repo {
     ) -> AppResult<Option<(Client, SettingsMeta)>> {
         let settings = self
             .db
-            .prepare(format!(
-                "SELECT {CLIENT_COLUMNS} FROM clients c JOIN client_settings s ON s.client_id = c.id WHERE c.id = ?1"
-            ))
+            .prepare(client_query("c.id = ?1"))
             .bind(&[client.as_str().into()])
             .map_err(storage)?;
         let meta = self
