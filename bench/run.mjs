@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { startWorker, spaClient, root, ADA } from '../tests/helpers/worker.mjs';
 import { launchBrowser, serve, hostPage } from '../tests/helpers/browser.mjs';
 import { wrk, median, machine, closedLoop } from './lib.mjs';
+import { dashboardAtScale } from './scale.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const RUNS = Number(process.env.BENCH_RUNS || 20);
@@ -123,6 +124,7 @@ async function timeToUsable() {
 widgetWeight();
 await loadBenchmarks();
 await timeToUsable();
+results.scale = await dashboardAtScale();
 
 const r = results;
 const template = readFileSync(join(root, 'bench/PERFORMANCE.template.md'), 'utf8');
@@ -167,6 +169,21 @@ const fill = {
   TTU_B_L: r.ttu.baseline.launcher.toFixed(0),
   TTU_W_M: r.ttu.widget.firstMessage.toFixed(0),
   TTU_B_M: r.ttu.baseline.firstMessage.toFixed(0),
+  SCALE_SMALL: r.scale.n.small.toLocaleString('en-US'),
+  SCALE_LARGE: r.scale.n.large.toLocaleString('en-US'),
+  SCALE_SAMPLES: String(r.scale.samples),
+  SCALE_SEED_S: r.scale.seedSeconds.toFixed(1),
+  SCALE_RANGE: r.scale.range,
+  SCALE_RANGE_ROWS: r.scale.rangeRows.toLocaleString('en-US'),
+  SCALE_TABLE: [
+    ['first page (`/dashboard`)', 'first'],
+    ['status filter (`?status=redirected`)', 'status'],
+    ['date range, one week', 'range'],
+    ['page 50 (admin API, 20 a page)', 'page50'],
+    ['a month\'s range (not a goal view: its counts read its rows)', 'month'],
+  ].map(([label, k]) => `| ${label} | ${r.scale.small[k].toFixed(2)} ms | ${r.scale.large[k].toFixed(2)} ms | **${r.scale.ratios[k].toFixed(2)}** |`).join('\n'),
+  SCALE_PAGE50_DASH: r.scale.large.page50dash?.toFixed(2) ?? 'n/a',
+  SCALE_PLANS: Object.entries(r.scale.plans).map(([view, p]) => Object.entries(p).map(([label, lines]) => `| ${view} | ${label} | ${lines.map((l) => `\`${l}\``).join('<br>')} |`).join('\n')).join('\n'),
 };
 const report = template.replace(/\{\{(\w+)\}\}/g, (_, k) => fill[k] ?? `{{${k}}}`);
 writeFileSync(join(root, 'reports/PERFORMANCE.md'), report);

@@ -25,6 +25,8 @@ async function structureOf(files) {
       } else if (o.type === 'index') {
         const cols = (await db.prepare(`SELECT seqno, name, "desc" FROM pragma_index_xinfo('${o.name}') WHERE key = 1 ORDER BY seqno`).all()).results;
         out[`index ${o.name}`] = { table: o.tbl_name, cols };
+      } else if (o.type === 'trigger') {
+        out[`trigger ${o.name}`] = { table: o.tbl_name, sql: o.sql.replace(/\s+/g, ' ').trim() };
       }
     }
     return out;
@@ -39,7 +41,8 @@ test('migrations applied in order produce exactly the structure schema.sql descr
   const fromMigrations = await structureOf(migrations);
   const fromSchema = await structureOf(['schema.sql']);
   assert.deepEqual(fromSchema, fromMigrations);
-  for (const t of ['clients', 'client_settings', 'booking_handoffs', 'admin_keys', 'webhook_receipts', 'unmatched_webhook_events']) assert.ok(fromSchema[`table ${t}`], t);
+  for (const t of ['clients', 'client_settings', 'booking_handoffs', 'admin_keys', 'webhook_receipts', 'unmatched_webhook_events', 'client_status_counts', 'client_industries']) assert.ok(fromSchema[`table ${t}`], t);
   assert.deepEqual(fromSchema['index idx_handoffs_client_created'].cols.map((c) => [c.name, c.desc]), [['client_id', 0], ['created_at', 1], ['id', 1]]);
+  for (const t of ['handoffs_count_insert', 'handoffs_count_update', 'handoffs_count_delete', 'handoffs_industry_update']) assert.ok(fromSchema[`trigger ${t}`], t);
   assert.deepEqual(fromSchema['index idx_handoffs_client_status_created'].cols.map((c) => [c.name, c.desc]), [['client_id', 0], ['status', 0], ['created_at', 1], ['id', 1]]);
 });

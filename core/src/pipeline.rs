@@ -57,6 +57,13 @@ impl HandoffFilter {
         *self == HandoffFilter::default()
     }
 
+    /// Whether the per-status counts for this view are the client's running totals: nothing
+    /// but the status narrows it (the counts group by status, so the status itself is moot).
+    /// Otherwise they must be counted over the matching rows.
+    pub fn counts_are_totals(&self) -> bool {
+        self.with_status(None).is_empty()
+    }
+
     /// The same filter with another status (the status chips link to these).
     pub fn with_status(&self, status: Option<HandoffStatus>) -> Self {
         HandoffFilter {
@@ -279,6 +286,21 @@ mod tests {
             })
         );
         assert_eq!(q.limit, 20);
+    }
+
+    #[test]
+    fn counts_are_running_totals_only_when_nothing_but_the_status_narrows() {
+        for (q, totals) in [
+            ("", true),
+            ("status=abandoned", true),
+            (&format!("cursor=1795595673123.{ID}") as &str, true),
+            ("from=2026-11-01", false),
+            ("to=2026-11-01", false),
+            ("status=new&industry=Spa", false),
+            ("source=%2Fspa", false),
+        ] {
+            assert_eq!(parse(q).0.filter.counts_are_totals(), totals, "{q}");
+        }
     }
 
     #[test]

@@ -9,15 +9,32 @@ import { randomBytes } from 'node:crypto';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Splits a SQL file into statements (our schema has no semicolons inside literals). */
+/**
+ * Splits a SQL file into statements. Our schema has no semicolons inside literals; the only
+ * compound statements are triggers, whose `BEGIN … END;` body is kept whole.
+ */
 export function sqlStatements(sql) {
-  return sql
+  const pieces = sql
     .split('\n')
     .filter((line) => !line.trim().startsWith('--'))
     .join('\n')
     .split(';')
     .map((s) => s.trim())
     .filter(Boolean);
+  const statements = [];
+  let open = null;
+  for (const piece of pieces) {
+    if (open !== null) {
+      open += `; ${piece}`;
+      if (/\bEND$/i.test(piece)) { statements.push(open); open = null; }
+    } else if (/^CREATE\s+TRIGGER\b/i.test(piece) && !/\bEND$/i.test(piece)) {
+      open = piece;
+    } else {
+      statements.push(piece);
+    }
+  }
+  if (open !== null) throw new Error('unterminated CREATE TRIGGER');
+  return statements;
 }
 
 export async function applySql(db, file) {

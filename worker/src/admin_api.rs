@@ -105,8 +105,37 @@ pub async fn route(app: &App, req: Request, rest: &[&str]) -> Response {
             None if req.method() == Method::Get => get_settings(app, &req).await,
             None => put_settings(app, req).await,
         },
+        // Diagnostics for the scale test, only where the bench var is set: the query plans
+        // of this client's pipeline statements for the given filter.
+        ["diagnostics", "pipeline-plan"] if app.bench_baseline_enabled() => {
+            match http::only(&req, &[Method::Get], "GET") {
+                Some(resp) => resp,
+                None => pipeline_plan(app, &req).await,
+            }
+        }
         _ => AppError::NotFound.json_response(),
     }
+}
+
+/// `GET /api/v1/admin/diagnostics/pipeline-plan?<pipeline query>`: `EXPLAIN QUERY PLAN` of
+/// exactly the statements the pipeline runs, so a test can prove they use an index.
+async fn pipeline_plan(app: &App, req: &Request) -> Response {
+    let result = async {
+        let client = effective_client_id(app, req).await?;
+        let url = req.url().map_err(|e| AppError::Internal(e.to_string()))?;
+        let (query, errors) = parse_query(url.query_pairs());
+        if let Some(e) = errors.first() {
+            return Err(AppError::BadRequest(format!("{}: {}", e.param, e.message)));
+        }
+        let plans = app.repo.explain_pipeline(&client, &query).await?;
+        let plans: serde_json::Map<String, Value> = plans
+            .into_iter()
+            .map(|(label, lines)| (label.to_string(), json!(lines)))
+            .collect();
+        Ok::<_, AppError>(http::json(200, &Value::Object(plans)))
+    }
+    .await;
+    result.unwrap_or_else(|e| e.json_response())
 }
 
 // ---- dashboard and admin API (issue 3) ----

@@ -49,7 +49,8 @@ impl App {
         self.secret_bytes("IP_SALT")
     }
 
-    /// `/bench/static-redirect` exists only where the `BENCH_BASELINE` var is "1" (bench runs).
+    /// The benchmarks' baseline routes (`/bench/…`) and the admin query-plan diagnostics exist
+    /// only where the `BENCH_BASELINE` var is "1" (bench and test runs), never in production.
     pub fn bench_baseline_enabled(&self) -> bool {
         self.env
             .var("BENCH_BASELINE")

@@ -690,13 +690,13 @@ impl Repo {
         }))
     }
 
-    fn page_statement(
-        &self,
+    /// A page of handoffs in keyset order: the SQL and its bound values.
+    fn page_sql(
         client: &ClientId,
         filter: &HandoffFilter,
         cursor: Option<&Cursor>,
         limit: usize,
-    ) -> AppResult<worker::D1PreparedStatement> {
+    ) -> (String, Vec<JsValue>) {
         let (mut conditions, mut binds) = filter_conditions(client, filter, true);
         if let Some(cursor) = cursor {
             // Keyset: strictly after the last row shown, in (created_at DESC, id DESC) order,
@@ -706,13 +706,64 @@ impl Repo {
             binds.push(cursor.id.as_str().into());
         }
         binds.push(num(limit as i64));
-        self.db
-            .prepare(format!(
+        (
+            format!(
                 "SELECT {HANDOFF_COLUMNS} FROM booking_handoffs WHERE {conditions} \
                  ORDER BY created_at DESC, id DESC LIMIT ?"
-            ))
-            .bind(&binds)
-            .map_err(storage)
+            ),
+            binds,
+        )
+    }
+
+    /// The statements behind one pipeline page, labelled: the page (one extra row says
+    /// whether there is a next one), the per-status counts and, when asked, the industries.
+    /// The counts are the trigger-kept running totals unless the filter narrows beyond the
+    /// status, so the common views never read more than a page of handoffs.
+    fn pipeline_sql(
+        client: &ClientId,
+        query: &PipelineQuery,
+        with_industries: bool,
+    ) -> Vec<(&'static str, String, Vec<JsValue>)> {
+        let (page, page_binds) = Self::page_sql(
+            client,
+            &query.filter,
+            query.cursor.as_ref(),
+            query.limit + 1,
+        );
+        let mut out = vec![("page", page, page_binds)];
+        if query.filter.counts_are_totals() {
+            out.push((
+                "counts",
+                "SELECT status, n, ever_redirected AS redirected FROM client_status_counts \
+                 WHERE client_id = ?"
+                    .into(),
+                vec![client.as_str().into()],
+            ));
+        } else {
+            let (conditions, binds) = filter_conditions(client, &query.filter, false);
+            out.push((
+                "counts",
+                format!(
+                    "SELECT status, COUNT(*) AS n, SUM(redirected_at IS NOT NULL) AS redirected \
+                     FROM booking_handoffs WHERE {conditions} GROUP BY status"
+                ),
+                binds,
+            ));
+        }
+        if with_industries {
+            out.push((
+                "industries",
+                "SELECT industry FROM client_industries WHERE client_id = ? \
+                 ORDER BY industry LIMIT 50"
+                    .into(),
+                vec![client.as_str().into()],
+            ));
+        }
+        out
+    }
+
+    fn prepare(&self, sql: &str, binds: &[JsValue]) -> AppResult<worker::D1PreparedStatement> {
+        self.db.prepare(sql).bind(binds).map_err(storage)
     }
 
     /// A page of handoffs (newest first), the per-status counts for the filter and, when
@@ -723,34 +774,10 @@ impl Repo {
         query: &PipelineQuery,
         with_industries: bool,
     ) -> AppResult<HandoffPage> {
-        // One extra row says whether there is a next page.
-        let list = self.page_statement(
-            client,
-            &query.filter,
-            query.cursor.as_ref(),
-            query.limit + 1,
-        )?;
-        let (conditions, binds) = filter_conditions(client, &query.filter, false);
-        let counts = self
-            .db
-            .prepare(format!(
-                "SELECT status, COUNT(*) AS n, SUM(redirected_at IS NOT NULL) AS redirected \
-                 FROM booking_handoffs WHERE {conditions} GROUP BY status"
-            ))
-            .bind(&binds)
-            .map_err(storage)?;
-        let mut statements = vec![list, counts];
-        if with_industries {
-            statements.push(
-                self.db
-                    .prepare(
-                        "SELECT DISTINCT industry FROM booking_handoffs \
-                         WHERE client_id = ?1 AND industry IS NOT NULL ORDER BY industry LIMIT 50",
-                    )
-                    .bind(&[client.as_str().into()])
-                    .map_err(storage)?,
-            );
-        }
+        let statements = Self::pipeline_sql(client, query, with_industries)
+            .iter()
+            .map(|(_, sql, binds)| self.prepare(sql, binds))
+            .collect::<AppResult<Vec<_>>>()?;
         let mut results = self.batch(statements).await?;
         let mut handoffs: Vec<HandoffRow> = results.rows()?;
         let count_rows: Vec<CountRow> = results.rows()?;
@@ -786,6 +813,31 @@ impl Repo {
         })
     }
 
+    /// `EXPLAIN QUERY PLAN` of exactly the statements [`Repo::handoff_page`] runs for this
+    /// query: (label, plan lines). Only the benchmark/test diagnostics route calls it.
+    pub async fn explain_pipeline(
+        &self,
+        client: &ClientId,
+        query: &PipelineQuery,
+    ) -> AppResult<Vec<(&'static str, Vec<String>)>> {
+        #[derive(Deserialize)]
+        struct PlanRow {
+            detail: String,
+        }
+        let labelled = Self::pipeline_sql(client, query, true);
+        let statements = labelled
+            .iter()
+            .map(|(_, sql, binds)| self.prepare(&format!("EXPLAIN QUERY PLAN {sql}"), binds))
+            .collect::<AppResult<Vec<_>>>()?;
+        let mut results = self.batch(statements).await?;
+        let mut out = Vec::new();
+        for (label, _, _) in labelled {
+            let rows: Vec<PlanRow> = results.rows()?;
+            out.push((label, rows.into_iter().map(|r| r.detail).collect()));
+        }
+        Ok(out)
+    }
+
     /// Handoffs for an export, newest first, keyset-paged like the pipeline.
     pub async fn handoffs_after(
         &self,
@@ -794,7 +846,8 @@ impl Repo {
         cursor: Option<&Cursor>,
         limit: usize,
     ) -> AppResult<Vec<HandoffRow>> {
-        self.page_statement(client, filter, cursor, limit)?
+        let (sql, binds) = Self::page_sql(client, filter, cursor, limit);
+        self.prepare(&sql, &binds)?
             .all()
             .await
             .map_err(storage)?
