@@ -37,4 +37,9 @@ wrangler deploy --dry-run --outdir "$dry_run_dir" >"$dry_run_dir/log" 2>&1 || { 
 grep -E "Total Upload|--dry-run: exiting now" "$dry_run_dir/log" || true
 
 stage "integration and browser tests (node --test)"
+# Every worker keeps its local D1 files and runtime output here, so the privacy audit that
+# runs last (tests/zz-privacy-audit.test.mjs) can grep all of it. Kept when a test fails.
+HANDOFF_TEST_DATA="$(mktemp -d "${TMPDIR:-/tmp}/handoff-test-data.XXXXXX")"
+export HANDOFF_TEST_DATA
 node --test --test-concurrency=1 tests/*.test.mjs
+rm -rf "$HANDOFF_TEST_DATA"

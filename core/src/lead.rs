@@ -119,6 +119,27 @@ pub struct LeadInput {
 }
 
 impl LeadInput {
+    /// The input as it may be shown back to the visitor when it is refused (the no-JS form
+    /// keeps what they typed): card numbers and SSNs redacted in every field, and a phone
+    /// refused as card-shaped left empty. No page ever carries a card number, not even back
+    /// to the visitor who typed it.
+    pub fn for_redisplay(&self) -> LeadInput {
+        let redact = |s: &str| crate::text::redact_sensitive(s).0;
+        LeadInput {
+            customer_name: redact(&self.customer_name),
+            customer_email: redact(&self.customer_email),
+            customer_phone: match parse_phone(self.customer_phone.trim()) {
+                Err(PHONE_LOOKS_LIKE_CARD) => String::new(),
+                _ => redact(&self.customer_phone),
+            },
+            requested_service: redact(&self.requested_service),
+            preferred_date_time_text: redact(&self.preferred_date_time_text),
+            notes: redact(&self.notes),
+            source_page: redact(&self.source_page),
+            industry: redact(&self.industry),
+        }
+    }
+
     fn raw(&self, field: Field) -> &str {
         match field {
             Field::CustomerName => &self.customer_name,
@@ -581,6 +602,30 @@ mod tests {
                 "{input:?}"
             );
         }
+    }
+
+    #[test]
+    fn refused_input_is_shown_back_without_card_numbers() {
+        let input = LeadInput {
+            customer_name: "Ann 4111 1111 1111 1111".into(),
+            customer_phone: "4111111111111111".into(),
+            notes: "card 4111-1111-1111-1111, ssn 123-45-6789, call me".into(),
+            customer_email: "ann@example".into(),
+            ..LeadInput::default()
+        };
+        let shown = input.for_redisplay();
+        assert_eq!(shown.customer_name, "Ann [redacted card number]");
+        assert_eq!(shown.customer_phone, "", "a card typed as a phone is not shown back");
+        assert_eq!(
+            shown.notes,
+            "card [redacted card number], ssn [redacted SSN], call me"
+        );
+        assert_eq!(shown.customer_email, "ann@example", "the rest is kept as typed");
+        let phone = LeadInput {
+            customer_phone: "+44 20 7946 0958".into(),
+            ..LeadInput::default()
+        };
+        assert_eq!(phone.for_redisplay().customer_phone, "+44 20 7946 0958");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 // with a fresh in-memory local D1 that has schema.sql applied, and the same bindings as
 // wrangler.toml. Tests talk to it over HTTP, like any client would.
 import { Miniflare } from 'miniflare';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -44,6 +45,19 @@ export async function applySql(db, file) {
 }
 
 /**
+ * Where a worker keeps its D1 files and runtime output, when kept: the whole test run's
+ * directory (`npm test` sets HANDOFF_TEST_DATA, so the privacy audit that runs last can grep
+ * everything the suite wrote), or a fresh one when a test asks to persist (restarts).
+ */
+function dataDir(persist) {
+  const base = process.env.HANDOFF_TEST_DATA || (persist ? mkdtempSync(join(tmpdir(), 'handoff-test-')) : null);
+  if (!base) return null;
+  const dir = join(base, `worker-${Date.now()}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
  * @param {object} [opts]
  * @param {number} [opts.port] listen on 127.0.0.1:port (0 = any free port) for browsers
  * @param {number} [opts.captureLimit] CAPTURE_LIMITER requests per 60 s
@@ -51,17 +65,33 @@ export async function applySql(db, file) {
  * @param {number} [opts.webhookLimit] WEBHOOK_LIMITER deliveries per client per 60 s
  * @param {string|null} [opts.schema] SQL file to apply (null: none, a broken database)
  * @param {object} [opts.bindings] extra/overriding vars and secrets
+ * @param {boolean} [opts.persist] keep D1 on disk, so `restart()` keeps the data
  */
 export async function startWorker(opts = {}) {
   const operatorToken = randomBytes(24).toString('hex');
-  const mf = new Miniflare({
+  const dir = dataDir(opts.persist);
+  const logs = [];
+  const logFile = dir ? join(dir, 'runtime.log') : null;
+  // The runtime's own stdout/stderr (the worker's console output): kept for the audit and
+  // passed on, as miniflare does by default.
+  const handleRuntimeStdio = (stdout, stderr) => {
+    for (const [stream, sink] of [[stdout, process.stdout], [stderr, process.stderr]]) {
+      stream.on('data', (chunk) => {
+        logs.push(chunk.toString());
+        if (logFile) appendFileSync(logFile, chunk);
+        sink.write(chunk);
+      });
+    }
+  };
+  const options = {
     modules: true,
     scriptPath: join(root, 'worker/build/index.js'),
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'], fallthrough: true }],
     compatibilityDate: '2025-09-01',
     d1Databases: ['DB'],
-    d1Persist: false,
+    d1Persist: dir ? join(dir, 'd1') : false,
     cf: false,
+    handleRuntimeStdio,
     ratelimits: {
       CAPTURE_LIMITER: { namespace_id: '1001', simple: { limit: opts.captureLimit ?? 10_000, period: 60 } },
       SIGNIN_LIMITER: { namespace_id: '1002', simple: { limit: opts.signinLimit ?? 10_000, period: 60 } },
@@ -75,7 +105,9 @@ export async function startWorker(opts = {}) {
       ...(opts.bindings ?? {}),
     },
     ...(opts.port !== undefined ? { host: '127.0.0.1', port: opts.port } : {}),
-  });
+  };
+  if (dir) writeFileSync(join(dir, 'secrets.json'), JSON.stringify({ OPERATOR_TOKEN: operatorToken, ...options.bindings }));
+  const mf = new Miniflare(options);
   const url = opts.port !== undefined ? (await mf.ready).toString().replace(/\/$/, '') : 'http://edge.test';
   const db = await mf.getD1Database('DB');
   const schema = opts.schema === undefined ? 'schema.sql' : opts.schema;
@@ -117,6 +149,20 @@ export async function startWorker(opts = {}) {
     },
     admin(adminKey, path) {
       return w.json(path, { headers: { authorization: `Bearer ${adminKey}` } });
+    },
+    /** Where its D1 files and runtime output are kept (null: in memory). */
+    dataDir: dir,
+    /** Everything the runtime printed so far (the worker's console output). */
+    logs,
+    /**
+     * Restarts the runtime (workerd) with the same options, on the same port: in-flight
+     * requests fail as they would on a real restart. D1 survives only with `persist`.
+     */
+    async restart() {
+      if (opts.port !== undefined) options.port = Number(new URL(url).port);
+      await mf.setOptions(options);
+      await mf.ready;
+      w.db = await mf.getD1Database('DB');
     },
     dispose: () => mf.dispose(),
   };

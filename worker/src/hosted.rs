@@ -92,7 +92,7 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
             422,
             &client,
             &FormState {
-                input,
+                input: input.for_redisplay(),
                 errors,
                 notice: None,
             },
@@ -107,7 +107,7 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
                 e.status(),
                 &client,
                 &FormState {
-                    input,
+                    input: input.for_redisplay(),
                     errors: Vec::new(),
                     notice: Some(e.message()),
                 },
