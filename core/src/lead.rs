@@ -615,12 +615,18 @@ mod tests {
         };
         let shown = input.for_redisplay();
         assert_eq!(shown.customer_name, "Ann [redacted card number]");
-        assert_eq!(shown.customer_phone, "", "a card typed as a phone is not shown back");
+        assert_eq!(
+            shown.customer_phone, "",
+            "a card typed as a phone is not shown back"
+        );
         assert_eq!(
             shown.notes,
             "card [redacted card number], ssn [redacted SSN], call me"
         );
-        assert_eq!(shown.customer_email, "ann@example", "the rest is kept as typed");
+        assert_eq!(
+            shown.customer_email, "ann@example",
+            "the rest is kept as typed"
+        );
         let phone = LeadInput {
             customer_phone: "+44 20 7946 0958".into(),
             ..LeadInput::default()
