@@ -4,7 +4,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startWorker, spaClient, SITE, OTHER_SITE, ADA } from './helpers/worker.mjs';
+import { startWorker, spaClient, SITE, OTHER_SITE, ADA, rawGet } from './helpers/worker.mjs';
 
 let w;
 let spa;
@@ -337,6 +337,41 @@ describe('GET /r/:id', () => {
     assert.equal(body.status, 'new');
     assert.equal(body.redirectCount, 0);
     assert.equal(body.redirectedAt, null);
+  });
+
+  test('only real navigations count: prefetches are declined, script fetches and bots pass uncounted', async () => {
+    const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+    const cases = [
+      ['speculation-rules prefetch', { 'sec-purpose': 'prefetch', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, 503, 0],
+      ['prerender', { 'sec-purpose': 'prefetch;prerender', 'sec-fetch-mode': 'navigate' }, 503, 0],
+      ["Chrome's legacy <link rel=prefetch>", { purpose: 'prefetch', 'sec-fetch-mode': 'no-cors' }, 503, 0],
+      ["Firefox's legacy prefetch", { 'x-moz': 'prefetch' }, 503, 0],
+      ["Safari's link preview", { 'x-purpose': 'preview' }, 503, 0],
+      ["a script's fetch()", { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty' }, 302, 0],
+      ['an image load', { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }, 302, 0],
+      ['an unfurler that claims to navigate', { 'user-agent': 'facebookexternalhit/1.1', 'sec-fetch-mode': 'navigate' }, 302, 0],
+      ['a click (navigate, user activation)', { 'sec-fetch-mode': 'navigate', 'sec-fetch-user': '?1', 'sec-fetch-dest': 'document' }, 302, 1],
+      ['the iframe embed (navigate, no user activation)', { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' }, 302, 1],
+      ['an older browser without Fetch Metadata', {}, 302, 1],
+    ];
+    // Over a real socket with exactly these headers, as a browser would send them.
+    const net = await startWorker({ port: 0 });
+    try {
+      const c = await net.createClient(spaClient());
+      for (const [name, headers, status, counted] of cases) {
+        const { body: { id } } = await net.capture('seaside-spa', ADA, { origin: SITE });
+        const res = await rawGet(`${net.url}/r/${id}`, { 'user-agent': chrome, ...headers });
+        assert.equal(res.status, status, name);
+        assert.equal(res.headers['cache-control'], 'no-store', `${name}: never cached, so a prefetch is never replayed`);
+        if (status === 302) assert.equal(new URL(res.headers.location).host, 'calendly.com', name);
+        else assert.match(res.body, /Open the link to continue/, name);
+        const { body } = await net.admin(c.adminKey, `/api/v1/admin/handoffs/${id}`);
+        assert.equal(body.redirectCount, counted, `${name}: counted ${counted}`);
+        assert.equal(body.status, counted ? 'redirected' : 'new', name);
+      }
+    } finally {
+      await net.dispose();
+    }
   });
 
   test('request parameters never change the target (no open redirect)', async () => {

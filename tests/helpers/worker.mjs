@@ -4,6 +4,7 @@
 import { Miniflare } from 'miniflare';
 import { readFileSync, writeFileSync, appendFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -167,6 +168,23 @@ export async function startWorker(opts = {}) {
     dispose: () => mf.dispose(),
   };
   return w;
+}
+
+/**
+ * A GET with exactly these headers, over node:http (Node's fetch always sends its own
+ * `Sec-Fetch-Mode: cors`, so it cannot say what a browser navigation says).
+ * Returns { status, headers, body }.
+ */
+export function rawGet(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'GET', headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 export const SITE = 'https://seaside-spa.example';

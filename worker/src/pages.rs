@@ -89,6 +89,26 @@ pub fn link_temporarily_unavailable() -> Response {
     )
 }
 
+/// The answer to a browser's speculative load of a tracking link (prefetch, prerender,
+/// preview): a 503 no cache keeps, which browsers discard, so the visitor's real click comes
+/// to us and is counted. A person never sees it.
+pub fn prefetch_declined() -> Response {
+    http::with_header(
+        http::html(
+            503,
+            layout(
+                "Open the link to continue",
+                html! {
+                    h1 { "Open the link to continue to booking" }
+                    p { "This link is only followed when you open it." }
+                },
+            ),
+        ),
+        "Retry-After",
+        "0",
+    )
+}
+
 pub fn booking_unavailable(client: &Client) -> Response {
     http::html(
         200,

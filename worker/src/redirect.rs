@@ -3,8 +3,13 @@
 //! A click counts and moves the handoff to `redirected` (first click sets `redirected_at` and
 //! the URL used), then answers 302 to the client's configured provider URL. The target is
 //! built from the client's settings, never from the request, so there is no open redirect.
-//! `HEAD` requests and link-preview bots get the same answer without being counted.
-use handoff_core::{id::HandoffId, useragent::is_link_preview_bot};
+//! Only real navigations count (core's `classify_click`): `HEAD`, link-preview bots and
+//! script fetches get the same answer uncounted; browser prefetches get a 503 no cache keeps,
+//! so the visitor's real click comes through and is counted.
+use handoff_core::{
+    id::HandoffId,
+    useragent::{classify_click, ClickKind, ClickRequest},
+};
 use worker::{Method, Request, Response};
 
 use crate::{app::App, http, links, pages};
@@ -13,8 +18,29 @@ pub async fn follow(app: &App, req: &Request, raw_id: &str) -> Response {
     let Some(id) = HandoffId::parse(raw_id) else {
         return pages::link_not_found();
     };
-    let counts = req.method() != Method::Head
-        && !http::header(req, "User-Agent").is_some_and(|ua| is_link_preview_bot(&ua));
+    let header = |name: &str| http::header(req, name);
+    let (user_agent, sec_purpose, purpose, x_moz, x_purpose) = (
+        header("User-Agent"),
+        header("Sec-Purpose"),
+        header("Purpose"),
+        header("X-Moz"),
+        header("X-Purpose"),
+    );
+    let (sec_fetch_mode, sec_fetch_dest) = (header("Sec-Fetch-Mode"), header("Sec-Fetch-Dest"));
+    let kind = classify_click(&ClickRequest {
+        head: req.method() == Method::Head,
+        user_agent: user_agent.as_deref(),
+        sec_purpose: sec_purpose.as_deref(),
+        purpose: purpose.as_deref(),
+        x_moz: x_moz.as_deref(),
+        x_purpose: x_purpose.as_deref(),
+        sec_fetch_mode: sec_fetch_mode.as_deref(),
+        sec_fetch_dest: sec_fetch_dest.as_deref(),
+    });
+    if kind == ClickKind::DeclinedPrefetch {
+        return pages::prefetch_declined();
+    }
+    let counts = kind == ClickKind::Counted;
 
     // Fast path: one statement when the URL planned at capture is still current.
     if counts {
