@@ -33,7 +33,18 @@ CREATE TABLE client_settings (
   iframe_check TEXT,
   -- JSON list of offered services (the widget's quick replies).
   services TEXT NOT NULL DEFAULT '[]',
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  -- JSON list of {service, providerName, bookingUrl, keywords[]}: a service (or a keyword in the
+  -- visitor's request) booked through its own provider and link; the main URL stays the default.
+  service_routes TEXT NOT NULL DEFAULT '[]',
+  consent_required INTEGER NOT NULL DEFAULT 0,
+  consent_text TEXT,
+  -- Personal fields of older handoffs are erased by the scheduled job; the rows (and counts) stay.
+  retention_days INTEGER NOT NULL DEFAULT 180,
+  forward_enabled INTEGER NOT NULL DEFAULT 0,
+  forward_url TEXT,
+  -- Encrypted with the SECRETS_KEY secret, like the webhook secret; never returned.
+  forward_secret TEXT
 );
 
 CREATE TABLE booking_handoffs (
@@ -65,7 +76,14 @@ CREATE TABLE booking_handoffs (
   ip_hash TEXT,
   metadata TEXT,
   -- Who or what abandoned the handoff, 'manual' or 'scheduled'; completed_by's counterpart.
-  abandoned_by TEXT
+  abandoned_by TEXT,
+  -- Which provider the visitor was told about and which routed service (if any) chose it.
+  provider_name_used TEXT,
+  route_service TEXT,
+  -- When the visitor ticked the business's consent line (NULL: not asked).
+  consent_at INTEGER,
+  -- When the personal fields were erased (retention or a right-to-erasure request).
+  erased_at INTEGER
 );
 
 CREATE INDEX idx_handoffs_client_created ON booking_handoffs (client_id, created_at DESC, id DESC);
@@ -162,4 +180,64 @@ CREATE TRIGGER handoffs_industry_update AFTER UPDATE OF industry ON booking_hand
 WHEN NEW.industry IS NOT NULL
 BEGIN
   INSERT OR IGNORE INTO client_industries (client_id, industry) VALUES (NEW.client_id, NEW.industry);
+END;
+
+-- Erasures, without the data itself: who asked, how many handoffs, when.
+CREATE TABLE erasure_log (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  -- 'admin' (a right-to-erasure request) or 'retention' (the scheduled job)
+  reason TEXT NOT NULL CHECK (reason IN ('admin', 'retention')),
+  -- 'email', 'phone' or NULL for retention: which kind of identifier was searched, never its value
+  matched_by TEXT,
+  handoffs INTEGER NOT NULL
+);
+
+CREATE INDEX idx_erasure_log_client_at ON erasure_log (client_id, at DESC);
+
+-- Lead forwarding's outbox: one row per event, written by triggers in the same transaction as
+-- the change itself (so no path can forget an event, and a failed write queues nothing), and
+-- delivered by the worker (at once after a capture, then by the scheduled job with backoff).
+CREATE TABLE forward_deliveries (
+  -- The Standard Webhooks `webhook-id`: the same on every retry of one event.
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  handoff_id TEXT NOT NULL,
+  event_type TEXT NOT NULL CHECK (event_type IN ('handoff.created', 'handoff.redirected', 'handoff.completed')),
+  occurred_at INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_attempt_at INTEGER,
+  -- HTTP status of the last attempt, or NULL when it got no response.
+  last_status INTEGER,
+  last_error TEXT,
+  delivered_at INTEGER
+);
+
+CREATE INDEX idx_forward_due ON forward_deliveries (status, next_attempt_at);
+CREATE INDEX idx_forward_client ON forward_deliveries (client_id, occurred_at DESC);
+
+CREATE TRIGGER forward_on_created AFTER INSERT ON booking_handoffs
+WHEN (SELECT forward_enabled FROM client_settings WHERE client_id = NEW.client_id) = 1
+BEGIN
+  INSERT INTO forward_deliveries (id, client_id, handoff_id, event_type, occurred_at, next_attempt_at)
+    VALUES ('msg_' || lower(hex(randomblob(16))), NEW.client_id, NEW.id, 'handoff.created', NEW.created_at, NEW.created_at);
+END;
+
+CREATE TRIGGER forward_on_redirected AFTER UPDATE OF redirected_at ON booking_handoffs
+WHEN OLD.redirected_at IS NULL AND NEW.redirected_at IS NOT NULL
+  AND (SELECT forward_enabled FROM client_settings WHERE client_id = NEW.client_id) = 1
+BEGIN
+  INSERT INTO forward_deliveries (id, client_id, handoff_id, event_type, occurred_at, next_attempt_at)
+    VALUES ('msg_' || lower(hex(randomblob(16))), NEW.client_id, NEW.id, 'handoff.redirected', NEW.redirected_at, NEW.redirected_at);
+END;
+
+CREATE TRIGGER forward_on_completed AFTER UPDATE OF status ON booking_handoffs
+WHEN NEW.status = 'completed_external' AND OLD.status IS NOT 'completed_external'
+  AND (SELECT forward_enabled FROM client_settings WHERE client_id = NEW.client_id) = 1
+BEGIN
+  INSERT INTO forward_deliveries (id, client_id, handoff_id, event_type, occurred_at, next_attempt_at)
+    VALUES ('msg_' || lower(hex(randomblob(16))), NEW.client_id, NEW.id, 'handoff.completed', COALESCE(NEW.completed_at, 0), COALESCE(NEW.completed_at, 0));
 END;

@@ -21,9 +21,13 @@ pub mod crypto;
 #[cfg(feature = "server")]
 pub mod csv;
 #[cfg(feature = "server")]
+pub mod forward;
+#[cfg(feature = "server")]
 pub mod framing;
 #[cfg(feature = "server")]
 pub mod pipeline;
+#[cfg(feature = "server")]
+pub mod privacy;
 #[cfg(feature = "server")]
 pub mod redirect;
 #[cfg(feature = "server")]

@@ -36,6 +36,8 @@ pub struct HandoffFilter {
     pub industry: Option<String>,
     /// A piece of the source page URL, case-insensitive.
     pub source: Option<String>,
+    /// The provider the visitor was sent to (per-service routing), case-insensitive.
+    pub provider: Option<String>,
 }
 
 impl HandoffFilter {
@@ -83,6 +85,7 @@ impl HandoffFilter {
             ("to", &self.to),
             ("industry", &self.industry),
             ("source", &self.source),
+            ("provider", &self.provider),
         ] {
             if let Some(value) = value {
                 q.append_pair(name, value);
@@ -141,9 +144,9 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    let mut raw: [Option<String>; 7] = Default::default();
-    const NAMES: [&str; 7] = [
-        "status", "from", "to", "industry", "source", "cursor", "limit",
+    let mut raw: [Option<String>; 8] = Default::default();
+    const NAMES: [&str; 8] = [
+        "status", "from", "to", "industry", "source", "cursor", "limit", "provider",
     ];
     for (k, v) in pairs {
         let Some(i) = NAMES.iter().position(|n| *n == k.as_ref()) else {
@@ -154,7 +157,7 @@ where
             raw[i] = Some(v.to_string());
         }
     }
-    let [status, from, to, industry, source, cursor, limit] = raw;
+    let [status, from, to, industry, source, cursor, limit, provider] = raw;
     let mut errors = Vec::new();
     let mut fail = |param: &'static str, message: &'static str| {
         errors.push(FilterError { param, message });
@@ -201,6 +204,7 @@ where
     };
     let industry = text("industry", industry);
     let source = text("source", source);
+    let provider = text("provider", provider);
     let cursor = cursor.and_then(|c| {
         Cursor::parse(&c).or_else(|| {
             fail("cursor", CURSOR_INVALID);
@@ -224,6 +228,7 @@ where
             to,
             industry,
             source,
+            provider,
         },
         cursor,
         limit,
@@ -298,6 +303,7 @@ mod tests {
             ("to=2026-11-01", false),
             ("status=new&industry=Spa", false),
             ("source=%2Fspa", false),
+            ("provider=Vagaro", false),
         ] {
             assert_eq!(parse(q).0.filter.counts_are_totals(), totals, "{q}");
         }
@@ -384,12 +390,13 @@ mod tests {
             to: Some("2026-02-01".into()),
             industry: Some("spa & wellness".into()),
             source: Some("https://x.example/a?b=c#d".into()),
+            provider: Some("Square Appointments".into()),
         };
         let cursor = Cursor::parse(&format!("42.{ID}")).unwrap();
         let query = filter.to_query(Some(&cursor));
         assert_eq!(
             query,
-            format!("status=completed_external&from=2026-01-01&to=2026-02-01&industry=spa+%26+wellness&source=https%3A%2F%2Fx.example%2Fa%3Fb%3Dc%23d&cursor=42.{ID}")
+            format!("status=completed_external&from=2026-01-01&to=2026-02-01&industry=spa+%26+wellness&source=https%3A%2F%2Fx.example%2Fa%3Fb%3Dc%23d&provider=Square+Appointments&cursor=42.{ID}")
         );
         let (back, errors) = parse(&query);
         assert!(errors.is_empty());

@@ -70,10 +70,14 @@ pub enum SettingsField {
     ContactPhone,
     BusinessName,
     Slug,
+    ServiceRoutes,
+    ConsentText,
+    RetentionDays,
+    ForwardUrl,
 }
 
 impl SettingsField {
-    pub const ALL: [SettingsField; 15] = [
+    pub const ALL: [SettingsField; 19] = [
         SettingsField::BookingMode,
         SettingsField::ExternalBookingProviderName,
         SettingsField::ExternalBookingUrl,
@@ -89,6 +93,10 @@ impl SettingsField {
         SettingsField::ContactPhone,
         SettingsField::BusinessName,
         SettingsField::Slug,
+        SettingsField::ServiceRoutes,
+        SettingsField::ConsentText,
+        SettingsField::RetentionDays,
+        SettingsField::ForwardUrl,
     ];
 
     pub fn json_name(self) -> &'static str {
@@ -110,6 +118,10 @@ impl SettingsField {
             SettingsField::ContactPhone => "contactPhone",
             SettingsField::BusinessName => "name",
             SettingsField::Slug => "slug",
+            SettingsField::ServiceRoutes => "serviceRoutes",
+            SettingsField::ConsentText => "consentText",
+            SettingsField::RetentionDays => "retentionDays",
+            SettingsField::ForwardUrl => "forwardUrl",
         }
     }
 }
@@ -129,6 +141,43 @@ pub struct SettingsInput {
     pub external_booking_webhook_provider: String,
     pub external_booking_completion_event_name: String,
     pub services: Vec<String>,
+    /// Per-service booking links, as rows of the form (empty rows are ignored).
+    pub service_routes: Vec<RouteInput>,
+    pub consent_required: bool,
+    pub consent_text: String,
+    /// Days; empty means the default.
+    pub retention_days: String,
+    pub forward_enabled: bool,
+    pub forward_url: String,
+}
+
+/// One row of the per-service routing table as submitted.
+#[derive(Default, Clone, Debug, PartialEq, Eq)]
+pub struct RouteInput {
+    pub service: String,
+    pub provider_name: String,
+    pub booking_url: String,
+    /// Comma-separated words that also pick this route.
+    pub keywords: String,
+}
+
+/// A service (or a keyword in the visitor's request) with its own provider and booking link.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceRoute {
+    pub service: String,
+    pub provider_name: Option<String>,
+    pub booking_url: Url,
+    pub keywords: Vec<String>,
+}
+
+/// Where a visitor is sent: the route's link, or the default one.
+#[derive(Clone, Copy, Debug)]
+pub struct BookingTarget<'a> {
+    pub provider_name: Option<&'a str>,
+    pub url: &'a Url,
+    pub provider: Provider,
+    /// The route's service, when a route was chosen.
+    pub route: Option<&'a str>,
 }
 
 /// Validated settings, ready to store.
@@ -146,9 +195,92 @@ pub struct Settings {
     pub external_booking_webhook_provider: Option<Provider>,
     pub external_booking_completion_event_name: Option<String>,
     pub services: Vec<String>,
+    pub service_routes: Vec<ServiceRoute>,
+    /// The visitor must tick a consent line before sending.
+    pub consent_required: bool,
+    /// The business's own consent wording (else the widget's default).
+    pub consent_text: Option<String>,
+    /// Personal fields of handoffs older than this are erased by the scheduled job.
+    pub retention_days: u32,
+    /// Lead forwarding: handoff events are POSTed, signed, to this URL.
+    pub forward_enabled: bool,
+    pub forward_url: Option<Url>,
 }
 
 impl Settings {
+    /// The route for a visitor's request: the service they chose, by name; else the first
+    /// route whose service name or a keyword appears in what they wrote. `None`: the default
+    /// booking link.
+    pub fn route_for(
+        &self,
+        requested_service: Option<&str>,
+        texts: &[&str],
+    ) -> Option<&ServiceRoute> {
+        let chosen = requested_service.map(|s| s.trim().to_lowercase());
+        if let Some(chosen) = chosen.as_deref().filter(|c| !c.is_empty()) {
+            if let Some(route) = self
+                .service_routes
+                .iter()
+                .find(|r| r.service.to_lowercase() == chosen)
+            {
+                return Some(route);
+            }
+        }
+        let haystack: Vec<String> = requested_service
+            .into_iter()
+            .chain(texts.iter().copied())
+            .map(|t| format!(" {} ", words_of(t)))
+            .collect();
+        self.service_routes.iter().find(|route| {
+            std::iter::once(route.service.as_str())
+                .chain(route.keywords.iter().map(String::as_str))
+                .map(|k| format!(" {} ", words_of(k)))
+                .filter(|k| k.trim().chars().count() >= 3)
+                .any(|k| haystack.iter().any(|h| h.contains(&k)))
+        })
+    }
+
+    /// Where a visitor with this route goes; `None` when external booking has no link.
+    pub fn booking_target<'a>(
+        &'a self,
+        route: Option<&'a ServiceRoute>,
+    ) -> Option<BookingTarget<'a>> {
+        if self.booking_mode != BookingMode::External {
+            return None;
+        }
+        match route {
+            Some(r) => Some(BookingTarget {
+                provider_name: r.provider_name.as_deref(),
+                url: &r.booking_url,
+                provider: Provider::detect(r.provider_name.as_deref(), r.booking_url.host_str()),
+                route: Some(&r.service),
+            }),
+            None => self.external_booking_url.as_ref().map(|url| BookingTarget {
+                provider_name: self.external_booking_provider_name.as_deref(),
+                url,
+                provider: self.provider(),
+                route: None,
+            }),
+        }
+    }
+
+    /// The assistant's quick replies: the routed services first, then the other services.
+    pub fn quick_replies(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for s in self
+            .service_routes
+            .iter()
+            .map(|r| r.service.as_str())
+            .chain(self.services.iter().map(String::as_str))
+        {
+            if !out.iter().any(|o| o.to_lowercase() == s.to_lowercase()) && out.len() < SERVICES_MAX
+            {
+                out.push(s);
+            }
+        }
+        out
+    }
+
     /// Whether a visitor can be sent anywhere: external mode with a URL.
     pub fn booking_available(&self) -> bool {
         self.booking_mode == BookingMode::External && self.external_booking_url.is_some()
@@ -191,6 +323,18 @@ pub const ORIGIN_INVALID: &str = "Enter an origin like https://example.com.";
 pub const ORIGIN_NOT_HTTPS: &str = "Origins must use https:// (http only for localhost).";
 pub const ORIGIN_NOT_BARE: &str =
     "Enter just the scheme and host, like https://example.com, with no path, query or fragment.";
+pub const ROUTE_INCOMPLETE: &str = "Each routed service needs a name and its booking link.";
+pub const ROUTE_URL_INVALID: &str =
+    "Each routed booking link must be a full https:// address without a username or password.";
+pub const ROUTE_TOO_LONG: &str =
+    "Keep service names under 80 characters, provider names under 60 and keywords under 40.";
+pub const ROUTES_TOO_MANY: &str =
+    "Please route at most 20 services, with at most 10 keywords each.";
+pub const ROUTE_DUPLICATE: &str = "Each service can be routed only once.";
+pub const RETENTION_INVALID: &str = "Keep personal data for 7 to 3650 days.";
+pub const FORWARD_URL_REQUIRED: &str = "Enter the address that should receive your handoffs.";
+pub const FORWARD_URL_INVALID: &str =
+    "Enter a full https:// address (http only for localhost), without a username or password.";
 pub const SLUG_INVALID: &str =
     "Use 2 to 40 lowercase letters, numbers or dashes, not starting or ending with a dash.";
 
@@ -201,6 +345,13 @@ const UTM_MAX: usize = 100;
 const EVENT_NAME_MAX: usize = 100;
 const SERVICES_MAX: usize = 30;
 const SERVICE_MAX_CHARS: usize = 80;
+const ROUTES_MAX: usize = 20;
+const KEYWORDS_MAX: usize = 10;
+const KEYWORD_MAX_CHARS: usize = 40;
+const CONSENT_MAX: usize = 300;
+/// How long personal fields are kept by default (issue 8: 180 days).
+pub const DEFAULT_RETENTION_DAYS: u32 = 180;
+const RETENTION_RANGE: std::ops::RangeInclusive<u32> = 7..=3650;
 /// Providers whose webhook signatures we can verify.
 const WEBHOOK_PROVIDERS: [Provider; 5] = [
     Provider::Calendly,
@@ -308,6 +459,39 @@ pub fn validate_settings(
         Vec::new()
     });
 
+    let service_routes = clean_routes(&input.service_routes).unwrap_or_else(|message| {
+        fail(SettingsField::ServiceRoutes, message);
+        Vec::new()
+    });
+
+    let consent_text = short_text(&input.consent_text, CONSENT_MAX).unwrap_or_else(|message| {
+        fail(SettingsField::ConsentText, message);
+        None
+    });
+
+    let retention_days = match input.retention_days.trim() {
+        "" => DEFAULT_RETENTION_DAYS,
+        raw => match raw.parse::<u32>() {
+            Ok(days) if RETENTION_RANGE.contains(&days) => days,
+            _ => {
+                fail(SettingsField::RetentionDays, RETENTION_INVALID);
+                DEFAULT_RETENTION_DAYS
+            }
+        },
+    };
+
+    let forward_url = match input.forward_url.trim() {
+        "" => {
+            if input.forward_enabled {
+                fail(SettingsField::ForwardUrl, FORWARD_URL_REQUIRED);
+            }
+            None
+        }
+        raw => validate_booking_url(raw)
+            .map_err(|_| fail(SettingsField::ForwardUrl, FORWARD_URL_INVALID))
+            .ok(),
+    };
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -324,7 +508,70 @@ pub fn validate_settings(
         external_booking_webhook_provider: webhook_provider,
         external_booking_completion_event_name: event_name,
         services,
+        service_routes,
+        consent_required: input.consent_required,
+        consent_text,
+        retention_days,
+        forward_enabled: input.forward_enabled,
+        forward_url,
     })
+}
+
+/// Lowercased words joined by single spaces: "Deep-Tissue  Massage!" → "deep tissue massage".
+fn words_of(text: &str) -> String {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Rows with nothing in them are dropped; the rest must be complete and valid.
+fn clean_routes(rows: &[RouteInput]) -> Result<Vec<ServiceRoute>, &'static str> {
+    let mut routes: Vec<ServiceRoute> = Vec::new();
+    for row in rows {
+        let service = collapse(&row.service);
+        let url = row.booking_url.trim();
+        let provider = collapse(&row.provider_name);
+        let keywords: Vec<String> = row
+            .keywords
+            .split([',', '\n'])
+            .map(collapse)
+            .filter(|k| !k.is_empty())
+            .collect();
+        if service.is_empty() && url.is_empty() && provider.is_empty() && keywords.is_empty() {
+            continue;
+        }
+        if service.is_empty() || url.is_empty() {
+            return Err(ROUTE_INCOMPLETE);
+        }
+        if char_len(&service) > SERVICE_MAX_CHARS
+            || char_len(&provider) > PROVIDER_NAME_MAX
+            || keywords.iter().any(|k| char_len(k) > KEYWORD_MAX_CHARS)
+        {
+            return Err(ROUTE_TOO_LONG);
+        }
+        if keywords.len() > KEYWORDS_MAX {
+            return Err(ROUTES_TOO_MANY);
+        }
+        let booking_url = validate_booking_url(url).map_err(|_| ROUTE_URL_INVALID)?;
+        if routes
+            .iter()
+            .any(|r| r.service.to_lowercase() == service.to_lowercase())
+        {
+            return Err(ROUTE_DUPLICATE);
+        }
+        routes.push(ServiceRoute {
+            service,
+            provider_name: (!provider.is_empty()).then_some(provider),
+            booking_url,
+            keywords,
+        });
+    }
+    if routes.len() > ROUTES_MAX {
+        return Err(ROUTES_TOO_MANY);
+    }
+    Ok(routes)
 }
 
 /// Controls out, whitespace collapsed, empty -> None, at most `max` chars.
@@ -349,6 +596,7 @@ fn collapse(raw: &str) -> String {
 fn too_long(max: usize) -> &'static str {
     match max {
         PROVIDER_NAME_MAX => "Please keep this under 60 characters.",
+        // DISCLAIMER_MAX and CONSENT_MAX
         DISCLAIMER_MAX => "Please keep this under 300 characters.",
         // UTM_MAX and EVENT_NAME_MAX
         _ => "Please keep this under 100 characters.",
@@ -518,6 +766,10 @@ mod tests {
                 "contactPhone",
                 "name",
                 "slug",
+                "serviceRoutes",
+                "consentText",
+                "retentionDays",
+                "forwardUrl",
             ]
         );
     }
@@ -530,6 +782,266 @@ mod tests {
         assert_eq!(settings.external_booking_embed_mode, EmbedMode::Redirect);
         assert!(settings.booking_available());
         assert_eq!(settings.provider(), Provider::Calendly);
+    }
+
+    fn routed() -> Settings {
+        let mut input = external("https://calendly.com/spa/60min");
+        input.external_booking_provider_name = "Calendly".into();
+        input.services = vec!["Facial".into(), "Massage".into()];
+        input.service_routes = vec![
+            RouteInput {
+                service: "Massage".into(),
+                provider_name: "Vagaro".into(),
+                booking_url: "https://www.vagaro.com/spa/book".into(),
+                keywords: "masaje, deep tissue".into(),
+            },
+            RouteInput {
+                service: "Yoga class".into(),
+                provider_name: String::new(),
+                booking_url: "https://app.cal.com/spa/yoga".into(),
+                keywords: "pilates".into(),
+            },
+        ];
+        validate_settings(&input, Strictness::Save).unwrap()
+    }
+
+    #[test]
+    fn routes_by_chosen_service_then_by_keyword_else_the_default_link() {
+        let s = routed();
+        let route = |service: Option<&str>, notes: &str| {
+            s.route_for(service, &[notes]).map(|r| r.service.as_str())
+        };
+        assert_eq!(
+            route(Some("massage"), ""),
+            Some("Massage"),
+            "chosen, any case"
+        );
+        assert_eq!(
+            route(Some("Yoga Class"), "massage please"),
+            Some("Yoga class"),
+            "the choice beats keywords"
+        );
+        assert_eq!(
+            route(Some("Facial"), ""),
+            None,
+            "an unrouted service: default link"
+        );
+        assert_eq!(
+            route(None, "Quiero un MASAJE mañana"),
+            Some("Massage"),
+            "a keyword"
+        );
+        assert_eq!(
+            route(None, "a deep-tissue session"),
+            Some("Massage"),
+            "a phrase, punctuation aside"
+        );
+        assert_eq!(
+            route(Some("Something else"), "pilates on friday"),
+            Some("Yoga class")
+        );
+        assert_eq!(
+            route(None, "a yoga class for two"),
+            Some("Yoga class"),
+            "the service name itself"
+        );
+        assert_eq!(route(None, "massages"), None, "whole words only");
+        assert_eq!(route(None, "I'd like to book"), None);
+
+        let default = s.booking_target(None).unwrap();
+        assert_eq!(default.url.as_str(), "https://calendly.com/spa/60min");
+        assert_eq!(default.provider_name, Some("Calendly"));
+        assert_eq!(default.route, None);
+        let massage = s.booking_target(s.route_for(Some("Massage"), &[])).unwrap();
+        assert_eq!(massage.url.host_str(), Some("www.vagaro.com"));
+        assert_eq!(massage.provider_name, Some("Vagaro"));
+        assert_eq!(massage.route, Some("Massage"));
+        let yoga = s
+            .booking_target(s.route_for(Some("Yoga class"), &[]))
+            .unwrap();
+        assert_eq!(
+            yoga.provider,
+            Provider::CalCom,
+            "detected from the route's own host"
+        );
+        assert_eq!(yoga.provider_name, None);
+        assert_eq!(s.quick_replies(), ["Massage", "Yoga class", "Facial"]);
+    }
+
+    #[test]
+    fn route_rows_are_validated_like_the_main_link() {
+        let cases: &[(RouteInput, &str)] = &[
+            (
+                RouteInput {
+                    service: "Massage".into(),
+                    ..RouteInput::default()
+                },
+                ROUTE_INCOMPLETE,
+            ),
+            (
+                RouteInput {
+                    booking_url: "https://x.example".into(),
+                    ..RouteInput::default()
+                },
+                ROUTE_INCOMPLETE,
+            ),
+            (
+                RouteInput {
+                    service: "M".into(),
+                    booking_url: "http://evil.example/".into(),
+                    ..RouteInput::default()
+                },
+                ROUTE_URL_INVALID,
+            ),
+            (
+                RouteInput {
+                    service: "M".into(),
+                    booking_url: "javascript:alert(1)".into(),
+                    ..RouteInput::default()
+                },
+                ROUTE_URL_INVALID,
+            ),
+            (
+                RouteInput {
+                    service: "M".into(),
+                    booking_url: "https://u:p@x.example/".into(),
+                    ..RouteInput::default()
+                },
+                ROUTE_URL_INVALID,
+            ),
+            (
+                RouteInput {
+                    service: "M".repeat(81),
+                    booking_url: "https://x.example/".into(),
+                    ..RouteInput::default()
+                },
+                ROUTE_TOO_LONG,
+            ),
+            (
+                RouteInput {
+                    service: "M".into(),
+                    booking_url: "https://x.example/".into(),
+                    keywords: "k,".repeat(11),
+                    ..RouteInput::default()
+                },
+                ROUTES_TOO_MANY,
+            ),
+        ];
+        for (row, message) in cases {
+            let mut input = external("https://calendly.com/spa");
+            input.service_routes = vec![row.clone()];
+            let errors = validate_settings(&input, Strictness::Save).unwrap_err();
+            assert_eq!(
+                errors,
+                vec![SettingsError {
+                    field: SettingsField::ServiceRoutes,
+                    message
+                }],
+                "{row:?}"
+            );
+        }
+        let mut input = external("https://calendly.com/spa");
+        let row = RouteInput {
+            service: "Massage".into(),
+            booking_url: "https://x.example/".into(),
+            ..RouteInput::default()
+        };
+        input.service_routes = vec![
+            row.clone(),
+            RouteInput {
+                service: " MASSAGE ".into(),
+                ..row.clone()
+            },
+        ];
+        assert_eq!(
+            validate_settings(&input, Strictness::Save).unwrap_err()[0].message,
+            ROUTE_DUPLICATE
+        );
+        input.service_routes = (0..21)
+            .map(|i| RouteInput {
+                service: format!("S{i}"),
+                ..row.clone()
+            })
+            .collect();
+        assert_eq!(
+            validate_settings(&input, Strictness::Save).unwrap_err()[0].message,
+            ROUTES_TOO_MANY
+        );
+    }
+
+    #[test]
+    fn privacy_and_forwarding_settings() {
+        let base = external("https://calendly.com/spa");
+        let ok = validate_settings(&base, Strictness::Save).unwrap();
+        assert_eq!(ok.retention_days, DEFAULT_RETENTION_DAYS);
+        assert!(!ok.consent_required && !ok.forward_enabled);
+        for (days, valid) in [
+            ("7", true),
+            ("3650", true),
+            ("6", false),
+            ("3651", false),
+            ("ninety", false),
+            ("-1", false),
+            ("1e3", false),
+        ] {
+            let input = SettingsInput {
+                retention_days: days.into(),
+                ..base.clone()
+            };
+            let result = validate_settings(&input, Strictness::Save);
+            assert_eq!(result.is_ok(), valid, "{days}");
+            if !valid {
+                assert_eq!(
+                    result.unwrap_err()[0],
+                    SettingsError {
+                        field: SettingsField::RetentionDays,
+                        message: RETENTION_INVALID
+                    }
+                );
+            }
+        }
+        let on_without_url = SettingsInput {
+            forward_enabled: true,
+            ..base.clone()
+        };
+        assert_eq!(
+            validate_settings(&on_without_url, Strictness::Save).unwrap_err()[0].message,
+            FORWARD_URL_REQUIRED
+        );
+        for bad in [
+            "http://crm.example/hook",
+            "ftp://crm.example",
+            "https://user:pw@crm.example/",
+            "/relative",
+        ] {
+            let input = SettingsInput {
+                forward_enabled: true,
+                forward_url: bad.into(),
+                ..base.clone()
+            };
+            assert_eq!(
+                validate_settings(&input, Strictness::Save).unwrap_err()[0].message,
+                FORWARD_URL_INVALID,
+                "{bad}"
+            );
+        }
+        let local = SettingsInput {
+            forward_enabled: true,
+            forward_url: "http://127.0.0.1:9000/hook".into(),
+            ..base.clone()
+        };
+        assert!(
+            validate_settings(&local, Strictness::Save).is_ok(),
+            "http for a developer's own machine"
+        );
+        let long = SettingsInput {
+            consent_text: "x".repeat(301),
+            ..base
+        };
+        assert_eq!(
+            validate_settings(&long, Strictness::Save).unwrap_err()[0].field,
+            SettingsField::ConsentText
+        );
     }
 
     #[test]
@@ -553,6 +1065,20 @@ mod tests {
                 "Deep  Tissue Massage".into(),
                 "\u{202E}Brows".into(),
             ],
+            service_routes: vec![
+                RouteInput::default(),
+                RouteInput {
+                    service: " Yoga  class ".into(),
+                    provider_name: "Mindbody".into(),
+                    booking_url: "https://clients.mindbodyonline.com/classic/ws?studioid=1".into(),
+                    keywords: "yoga, pilates,, stretch".into(),
+                },
+            ],
+            consent_required: true,
+            consent_text: " I agree to be contacted about my booking. ".into(),
+            retention_days: " 90 ".into(),
+            forward_enabled: true,
+            forward_url: "https://crm.example/hooks/handoff".into(),
         };
         let settings = validate_settings(&input, Strictness::Save).unwrap();
         assert_eq!(
@@ -576,9 +1102,27 @@ mod tests {
                     "Deep Tissue Massage".into(),
                     "Brows".into()
                 ],
+                service_routes: vec![ServiceRoute {
+                    service: "Yoga class".into(),
+                    provider_name: Some("Mindbody".into()),
+                    booking_url: Url::parse(
+                        "https://clients.mindbodyonline.com/classic/ws?studioid=1"
+                    )
+                    .unwrap(),
+                    keywords: vec!["yoga".into(), "pilates".into(), "stretch".into()],
+                }],
+                consent_required: true,
+                consent_text: Some("I agree to be contacted about my booking.".into()),
+                retention_days: 90,
+                forward_enabled: true,
+                forward_url: Some(Url::parse("https://crm.example/hooks/handoff").unwrap()),
             }
         );
         assert_eq!(settings.provider(), Provider::Acuity);
+        assert_eq!(
+            settings.quick_replies(),
+            ["Yoga class", "Facial", "Deep Tissue Massage", "Brows"]
+        );
     }
 
     #[test]

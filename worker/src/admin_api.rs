@@ -57,6 +57,10 @@ pub fn handoff_json(app: &App, h: &HandoffRow) -> Value {
         "abandonedAt": iso(h.abandoned_at),
         "abandonedBy": h.abandoned_by,
         "externalBookingUrlUsed": h.external_booking_url_used,
+        "providerName": h.provider_name_used,
+        "routeService": h.route_service,
+        "consentAt": iso(h.consent_at),
+        "erasedAt": iso(h.erased_at),
         "continueUrl": links::continue_url(&app.edge, &h.id),
     })
 }

@@ -3,7 +3,7 @@ use worker::{Env, Request};
 
 use crate::{
     error::{AppError, AppResult},
-    repo::Repo,
+    repo::{ClientId, Repo},
 };
 
 pub struct App {
@@ -13,6 +13,8 @@ pub struct App {
     pub edge: url::Url,
     /// Milliseconds since the epoch, read once per request.
     pub now: i64,
+    /// Set by a capture for a client that forwards leads: deliver its outbox after responding.
+    pub forward_kick: std::cell::RefCell<Option<ClientId>>,
 }
 
 impl App {
@@ -27,6 +29,7 @@ impl App {
             repo,
             edge,
             now: worker::Date::now().as_millis() as i64,
+            forward_kick: std::cell::RefCell::new(None),
         })
     }
 

@@ -4,6 +4,7 @@ use handoff_core::{
     crypto::hash_ip,
     id::HandoffId,
     lead::{validate_lead, LeadInput},
+    privacy::{consent_satisfied, CONSENT_REQUIRED},
     redirect::Prefill,
     settings::BookingMode,
 };
@@ -18,20 +19,24 @@ use crate::{
 
 const USER_AGENT_MAX_CHARS: usize = 200;
 
-/// A stored handoff: its id and, in external mode, the tracking link to continue with.
+/// A stored handoff: its id and, in external mode, the tracking link to continue with and
+/// the provider it leads to (per-service routing may pick another than the default).
 pub struct Captured {
     pub id: HandoffId,
     pub continue_url: Option<String>,
+    pub provider_name: Option<String>,
 }
 
-/// Rate-limits (per client and hashed IP), validates and redacts the lead, refuses external
-/// mode without a URL, and stores the handoff with status `new`. When the write fails the
-/// error carries the direct provider link (UTMs, no `tca_ref`) so the visitor can still book.
+/// Rate-limits (per client and hashed IP), validates and redacts the lead, checks consent
+/// when the business requires it, refuses external mode without a URL, picks the booking
+/// link (per-service routing) and stores the handoff with status `new`. When the write fails
+/// the error carries the direct provider link (UTMs, no `tca_ref`) so the visitor can still book.
 pub async fn capture_lead(
     app: &App,
     req: &Request,
     client: &Client,
     input: &LeadInput,
+    consent_given: bool,
 ) -> AppResult<Captured> {
     let ip_hash = http::header(req, "CF-Connecting-IP")
         .and_then(|ip| app.ip_salt().map(|salt| hash_ip(&salt, &ip)));
@@ -44,8 +49,26 @@ pub async fn capture_lead(
         return Err(AppError::RateLimited);
     }
 
-    let lead = validate_lead(input).map_err(|errors| AppError::from_field_errors(&errors))?;
     let s = &client.settings;
+    let lead = match (
+        validate_lead(input),
+        consent_satisfied(s.consent_required, consent_given),
+    ) {
+        (Ok(lead), true) => lead,
+        (lead, consent_ok) => {
+            let mut errors = match lead {
+                Err(errors) => errors
+                    .iter()
+                    .map(|e| (e.field.json_name(), e.message))
+                    .collect(),
+                Ok(_) => Vec::new(),
+            };
+            if !consent_ok {
+                errors.push(("consentGiven", CONSENT_REQUIRED));
+            }
+            return Err(AppError::Validation(errors));
+        }
+    };
     let external = s.booking_mode == BookingMode::External;
     if external && !s.booking_available() {
         return Err(AppError::BookingUnavailable);
@@ -58,7 +81,16 @@ pub async fn capture_lead(
         phone: lead.customer_phone.as_deref(),
         notes: lead.notes.as_deref(),
     };
-    let planned = links::handoff_target(client, id.as_str(), visitor).map(|u| u.to_string());
+    let texts = [
+        lead.notes.as_deref().unwrap_or(""),
+        lead.preferred_date_time_text.as_deref().unwrap_or(""),
+    ];
+    let target = external
+        .then(|| links::booking_for(client, lead.requested_service.as_deref(), &texts))
+        .flatten();
+    let planned = target
+        .as_ref()
+        .map(|t| links::handoff_target(client, t, id.as_str(), visitor).to_string());
     let user_agent = http::header(req, "User-Agent")
         .map(|ua| ua.chars().take(USER_AGENT_MAX_CHARS).collect::<String>());
     let new = NewHandoff {
@@ -68,13 +100,23 @@ pub async fn capture_lead(
         planned_url: planned.as_deref(),
         user_agent: user_agent.as_deref(),
         ip_hash: ip_hash.as_deref(),
+        provider_name: target.as_ref().and_then(|t| t.provider_name),
+        route_service: target.as_ref().and_then(|t| t.route),
+        consent_at: (s.consent_required && consent_given).then_some(app.now),
     };
     if let Err(e) = app.repo.insert_handoff(&client.id, &new).await {
         return Err(AppError::CaptureFailed {
             cause: e.to_string(),
-            fallback_url: links::direct_target(client).map(|u| u.to_string()),
+            fallback_url: links::direct_target(client, target.as_ref()).map(|u| u.to_string()),
         });
     }
+    if s.forward_enabled {
+        app.forward_kick.replace(Some(client.id.clone()));
+    }
     let continue_url = external.then(|| links::continue_url(&app.edge, id.as_str()));
-    Ok(Captured { id, continue_url })
+    Ok(Captured {
+        id,
+        continue_url,
+        provider_name: target.and_then(|t| t.provider_name).map(str::to_string),
+    })
 }

@@ -1,7 +1,6 @@
 //! The service's one error type and the only place that decides what a failure looks like
 //! on the wire. Internals (D1 messages, stack traces) are logged by kind, never sent, and
 //! payloads or personal data are never logged.
-use handoff_core::lead::FieldError;
 use serde_json::{json, Map, Value};
 use worker::Response;
 
@@ -63,15 +62,6 @@ impl From<worker::Error> for AppError {
 }
 
 impl AppError {
-    pub fn from_field_errors(errors: &[FieldError]) -> Self {
-        AppError::Validation(
-            errors
-                .iter()
-                .map(|e| (e.field.json_name(), e.message))
-                .collect(),
-        )
-    }
-
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotFound => 404,

@@ -86,7 +86,9 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
         }
     };
     let input = lead_from_form(&body, app);
-    match capture_lead(app, &req, &client, &input).await {
+    let consent =
+        url::form_urlencoded::parse(&body).any(|(k, v)| k == "consentGiven" && !v.is_empty());
+    match capture_lead(app, &req, &client, &input, consent).await {
         Ok(captured) => done_page(&client, captured.continue_url.as_deref()),
         Err(AppError::Validation(errors)) => form_page(
             422,

@@ -1,5 +1,6 @@
 //! Small response helpers shared by every surface: JSON, HTML, redirects, CORS, security headers.
 use serde::Serialize;
+use std::{future::Future, pin::pin, task::Poll, time::Duration};
 use worker::{Headers, Method, Request, Response};
 
 use crate::error::{AppError, AppResult};
@@ -182,4 +183,21 @@ pub async fn read_form(req: &mut Request, limit: usize) -> AppResult<Vec<(String
     Ok(url::form_urlencoded::parse(&body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect())
+}
+
+/// `None` when `fut` is not done within `timeout` (outbound fetches: the iframe probe, lead
+/// forwarding).
+pub async fn within<F: Future>(fut: F, timeout: Duration) -> Option<F::Output> {
+    let mut fut = pin!(fut);
+    let mut delay = pin!(worker::Delay::from(timeout));
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(out) = fut.as_mut().poll(cx) {
+            return Poll::Ready(Some(out));
+        }
+        if delay.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(None);
+        }
+        Poll::Pending
+    })
+    .await
 }

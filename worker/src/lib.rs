@@ -13,6 +13,7 @@ mod assets;
 mod capture;
 mod dashboard;
 mod error;
+mod forwarding;
 mod hosted;
 mod http;
 mod links;
@@ -30,13 +31,22 @@ use app::App;
 use error::AppError;
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    Ok(route(req, env).await)
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    let (resp, forward) = route(req, env.clone()).await;
+    // A capture for a client that forwards leads: the first delivery attempt runs after the
+    // response is sent, so the visitor never waits for the business's endpoint.
+    if let Some(client) = forward {
+        ctx.wait_until(async move {
+            let now = worker::Date::now().as_millis() as i64;
+            forwarding::deliver_due(&env, Some(&client), now).await;
+        });
+    }
+    Ok(resp)
 }
 
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    scheduled::sweep(&env, event.schedule() as i64).await;
+    scheduled::run(&env, &event.cron(), event.schedule() as i64).await;
 }
 
 use http::only;
@@ -45,7 +55,8 @@ fn bench_redirect() -> Response {
     http::found(&url::Url::parse("https://provider.example/book").expect("a constant URL"))
 }
 
-async fn route(req: Request, env: Env) -> Response {
+/// The response, and the client whose lead-forwarding outbox a capture just filled.
+async fn route(req: Request, env: Env) -> (Response, Option<repo::ClientId>) {
     let path = req.path();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     use Method::{Get, Head, Options, Post};
@@ -53,22 +64,24 @@ async fn route(req: Request, env: Env) -> Response {
     // Static assets first: they need neither D1 nor the request context.
     match segments.as_slice() {
         ["widget.js"] => {
-            return only(&req, &[Get, Head], "GET, HEAD")
-                .unwrap_or_else(|| assets::loader(http::header(&req, "If-None-Match").as_deref()))
+            let resp = only(&req, &[Get, Head], "GET, HEAD")
+                .unwrap_or_else(|| assets::loader(http::header(&req, "If-None-Match").as_deref()));
+            return (resp, None);
         }
         ["w", version, file] => {
-            return only(&req, &[Get, Head], "GET, HEAD").unwrap_or_else(|| {
+            let resp = only(&req, &[Get, Head], "GET, HEAD").unwrap_or_else(|| {
                 assets::bundle(version, file).unwrap_or_else(|| AppError::NotFound.json_response())
-            })
+            });
+            return (resp, None);
         }
         _ => {}
     }
 
     let app = match App::new(&req, env) {
         Ok(app) => app,
-        Err(e) => return e.json_response(),
+        Err(e) => return (e.json_response(), None),
     };
-    match segments.as_slice() {
+    let resp = match segments.as_slice() {
         ["healthz"] => match only(&req, &[Get, Head], "GET, HEAD") {
             Some(resp) => resp,
             None => match app.repo.ping().await {
@@ -107,5 +120,6 @@ async fn route(req: Request, env: Env) -> Response {
         ["api", "v1", "operator", rest @ ..] => operator::route(&app, req, rest).await,
         ["dashboard", rest @ ..] => dashboard::route(&app, req, rest).await,
         _ => AppError::NotFound.json_response(),
-    }
+    };
+    (resp, app.forward_kick.take())
 }

@@ -2,16 +2,47 @@
 //! redirect rules. The target always comes from settings, never from the request.
 use handoff_core::{
     redirect::{build_redirect_url, Prefill, RedirectParams},
-    settings::BookingMode,
+    settings::BookingTarget,
 };
 
 use crate::repo::{Client, HandoffRow};
 
+/// Where a visitor's request books: the route its service (or a keyword in what they wrote)
+/// picks, else the default link. `None` when the client has no external booking link.
+pub fn booking_for<'a>(
+    client: &'a Client,
+    service: Option<&str>,
+    texts: &[&str],
+) -> Option<BookingTarget<'a>> {
+    let s = &client.settings;
+    s.booking_target(s.route_for(service, texts))
+}
+
+/// The booking target of a stored handoff: the route recorded at capture while it still
+/// exists, else whatever its request matches under the current settings.
+pub fn booking_of<'a>(client: &'a Client, h: &HandoffRow) -> Option<BookingTarget<'a>> {
+    let texts = [
+        h.notes.as_deref().unwrap_or(""),
+        h.preferred_date_time_text.as_deref().unwrap_or(""),
+    ];
+    booking_for(
+        client,
+        h.route_service
+            .as_deref()
+            .or(h.requested_service.as_deref()),
+        &texts,
+    )
+}
+
 /// The provider URL for a captured handoff: UTMs, `tca_ref` and (when enabled) prefill.
-/// `None` when the client has no external booking URL (request-only or not configured).
-pub fn handoff_target(client: &Client, handoff_id: &str, visitor: Prefill<'_>) -> Option<url::Url> {
+pub fn handoff_target(
+    client: &Client,
+    target: &BookingTarget<'_>,
+    handoff_id: &str,
+    visitor: Prefill<'_>,
+) -> url::Url {
     let prefill = client.settings.external_booking_prefill.then_some(visitor);
-    target(client, Some(handoff_id), prefill)
+    build(client, target, Some(handoff_id), prefill)
 }
 
 /// The visitor details a stored handoff can prefill on the provider's page.
@@ -25,31 +56,31 @@ pub fn prefill_of(handoff: &HandoffRow) -> Prefill<'_> {
 }
 
 /// The direct provider link with UTMs but no `tca_ref`: what a visitor gets when we could
-/// not store their request, so they can still book.
-pub fn direct_target(client: &Client) -> Option<url::Url> {
-    target(client, None, None)
+/// not store their request, so they can still book. `target`: the request's route, else the
+/// default link.
+pub fn direct_target(client: &Client, target: Option<&BookingTarget<'_>>) -> Option<url::Url> {
+    let default = client.settings.booking_target(None);
+    let target = target.or(default.as_ref())?;
+    Some(build(client, target, None, None))
 }
 
-fn target(
+fn build(
     client: &Client,
+    target: &BookingTarget<'_>,
     tca_ref: Option<&str>,
     prefill: Option<Prefill<'_>>,
-) -> Option<url::Url> {
+) -> url::Url {
     let s = &client.settings;
-    if s.booking_mode != BookingMode::External {
-        return None;
-    }
-    let base = s.external_booking_url.as_ref()?;
-    Some(build_redirect_url(
-        base,
+    build_redirect_url(
+        target.url,
         &RedirectParams {
-            provider: s.provider(),
+            provider: target.provider,
             utm_source: s.external_booking_utm_source.as_deref(),
             utm_campaign: s.external_booking_utm_campaign.as_deref(),
             tca_ref,
             prefill,
         },
-    ))
+    )
 }
 
 /// The public tracking link for a handoff on this edge.

@@ -15,3 +15,8 @@ pub fn bytes16() -> AppResult<[u8; 16]> {
 pub fn bytes32() -> AppResult<[u8; 32]> {
     fill::<32>()
 }
+
+/// An id for a log row (erasures): 128 random bits, base64url.
+pub fn log_id() -> AppResult<String> {
+    Ok(handoff_core::id::base64url_encode(&bytes16()?))
+}

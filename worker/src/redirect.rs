@@ -67,7 +67,8 @@ pub async fn follow(app: &App, req: &Request, raw_id: &str) -> Response {
             return pages::link_temporarily_unavailable();
         }
     };
-    let Some(target) = links::handoff_target(&client, &handoff.id, links::prefill_of(&handoff))
+    let Some(target) = links::booking_of(&client, &handoff)
+        .map(|t| links::handoff_target(&client, &t, &handoff.id, links::prefill_of(&handoff)))
     else {
         return pages::booking_unavailable(&client);
     };

@@ -6,10 +6,10 @@
 use handoff_core::{
     id::HandoffId,
     provider::Provider,
-    settings::{BookingMode, EmbedMode, Settings},
+    settings::{BookingMode, EmbedMode, ServiceRoute, Settings},
     status::HandoffStatus,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Env};
 
@@ -48,7 +48,8 @@ const CLIENT_COLUMNS: &str = "c.id, c.slug, c.name, c.allowed_origins, c.contact
     s.booking_mode, s.external_booking_provider_name, s.external_booking_url, s.external_booking_embed_mode, \
     s.external_booking_disclaimer, s.external_booking_utm_source, s.external_booking_utm_campaign, \
     s.external_booking_prefill, s.external_booking_webhook_enabled, s.external_booking_webhook_provider, \
-    s.external_booking_completion_event_name, s.iframe_check, s.services";
+    s.external_booking_completion_event_name, s.iframe_check, s.services, s.service_routes, \
+    s.consent_required, s.consent_text, s.retention_days, s.forward_enabled, s.forward_url";
 
 /// A client joined with its settings, selected by `condition` (a constant with bound parameters).
 fn client_query(condition: &str) -> String {
@@ -78,6 +79,52 @@ struct ClientRow {
     external_booking_completion_event_name: Option<String>,
     iframe_check: Option<String>,
     services: String,
+    service_routes: String,
+    consent_required: f64,
+    consent_text: Option<String>,
+    retention_days: f64,
+    forward_enabled: f64,
+    forward_url: Option<String>,
+}
+
+/// A service route as stored (JSON in `client_settings.service_routes`).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredRoute {
+    service: String,
+    provider_name: Option<String>,
+    booking_url: String,
+    #[serde(default)]
+    keywords: Vec<String>,
+}
+
+fn routes_json(routes: &[ServiceRoute]) -> AppResult<String> {
+    let stored: Vec<StoredRoute> = routes
+        .iter()
+        .map(|r| StoredRoute {
+            service: r.service.clone(),
+            provider_name: r.provider_name.clone(),
+            booking_url: r.booking_url.to_string(),
+            keywords: r.keywords.clone(),
+        })
+        .collect();
+    serde_json::to_string(&stored).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Unreadable routes are left out (their services then book through the default link).
+fn routes_from_json(json: &str) -> Vec<ServiceRoute> {
+    serde_json::from_str::<Vec<StoredRoute>>(json)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|r| {
+            Some(ServiceRoute {
+                booking_url: url::Url::parse(&r.booking_url).ok()?,
+                service: r.service,
+                provider_name: r.provider_name,
+                keywords: r.keywords,
+            })
+        })
+        .collect()
 }
 
 impl From<ClientRow> for Client {
@@ -104,6 +151,15 @@ impl From<ClientRow> for Client {
                 .and_then(Provider::from_slug),
             external_booking_completion_event_name: r.external_booking_completion_event_name,
             services: serde_json::from_str(&r.services).unwrap_or_default(),
+            service_routes: routes_from_json(&r.service_routes),
+            consent_required: r.consent_required != 0.0,
+            consent_text: r.consent_text,
+            retention_days: r.retention_days as u32,
+            forward_enabled: r.forward_enabled != 0.0,
+            forward_url: r
+                .forward_url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok()),
         };
         Client {
             id: ClientId(r.id),
@@ -140,12 +196,18 @@ pub struct HandoffRow {
     /// `manual` or `scheduled` (migration 0002).
     pub abandoned_by: Option<String>,
     pub external_booking_url_used: Option<String>,
+    /// The provider the visitor was told about, and the routed service that chose it (0005).
+    pub provider_name_used: Option<String>,
+    pub route_service: Option<String>,
+    pub consent_at: Option<f64>,
+    pub erased_at: Option<f64>,
 }
 
 const HANDOFF_COLUMNS: &str =
     "id, created_at, source_page, industry, customer_name, customer_email, \
     customer_phone, requested_service, preferred_date_time_text, notes, status, redirected_at, \
-    redirect_count, completed_at, completed_by, abandoned_at, abandoned_by, external_booking_url_used";
+    redirect_count, completed_at, completed_by, abandoned_at, abandoned_by, external_booking_url_used, \
+    provider_name_used, route_service, consent_at, erased_at";
 
 /// What a capture stores.
 pub struct NewHandoff<'a> {
@@ -155,6 +217,9 @@ pub struct NewHandoff<'a> {
     pub planned_url: Option<&'a str>,
     pub user_agent: Option<&'a str>,
     pub ip_hash: Option<&'a str>,
+    pub provider_name: Option<&'a str>,
+    pub route_service: Option<&'a str>,
+    pub consent_at: Option<i64>,
 }
 
 /// What the operator API creates.
@@ -250,8 +315,8 @@ impl Repo {
             .prepare(
                 "INSERT INTO booking_handoffs (id, client_id, created_at, source_page, industry, customer_name, \
                  customer_email, customer_phone, requested_service, preferred_date_time_text, notes, status, \
-                 planned_url, planned_at, user_agent, ip_hash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'new', ?12, ?3, ?13, ?14)",
+                 planned_url, planned_at, user_agent, ip_hash, provider_name_used, route_service, consent_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'new', ?12, ?3, ?13, ?14, ?15, ?16, ?17)",
             )
             .bind(&[
                 h.id.as_str().into(),
@@ -268,6 +333,9 @@ impl Repo {
                 text(h.planned_url),
                 text(h.user_agent),
                 text(h.ip_hash),
+                text(h.provider_name),
+                text(h.route_service),
+                h.consent_at.map_or(JsValue::NULL, num),
             ])
             .map_err(storage)?
             .run()
@@ -427,8 +495,9 @@ impl Repo {
             .prepare(
                 "INSERT INTO client_settings (client_id, booking_mode, external_booking_provider_name, \
                  external_booking_url, external_booking_embed_mode, external_booking_disclaimer, \
-                 external_booking_utm_source, external_booking_utm_campaign, external_booking_prefill, services, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 external_booking_utm_source, external_booking_utm_campaign, external_booking_prefill, services, updated_at, \
+                 service_routes, consent_required, consent_text, retention_days) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )
             .bind(&[
                 c.id.into(),
@@ -442,6 +511,10 @@ impl Repo {
                 num(s.external_booking_prefill as i64),
                 services.as_str().into(),
                 num(now),
+                routes_json(&s.service_routes)?.as_str().into(),
+                num(s.consent_required as i64),
+                text(s.consent_text.as_deref()),
+                num(i64::from(s.retention_days)),
             ])
             .map_err(storage)?;
         let key = self.admin_key_statement(c.id, key_hash, key_label, now)?;
@@ -588,12 +661,14 @@ pub enum Transition {
 /// What the settings page shows besides the client's settings.
 pub struct SettingsMeta {
     pub has_webhook_secret: bool,
+    pub has_forward_secret: bool,
     pub updated_at: i64,
 }
 
 #[derive(Deserialize)]
 struct SettingsMetaRow {
     has_secret: f64,
+    has_forward_secret: f64,
     updated_at: f64,
 }
 
@@ -612,6 +687,7 @@ pub struct SettingsUpdate<'a> {
     pub contact_email: Option<&'a str>,
     pub contact_phone: Option<&'a str>,
     pub webhook_secret: SecretChange,
+    pub forward_secret: SecretChange,
     pub iframe_check: Option<&'static str>,
 }
 
@@ -653,6 +729,10 @@ fn filter_conditions(
     if let Some(source) = &filter.source {
         sql.push_str(" AND instr(lower(source_page), lower(?)) > 0");
         binds.push(source.as_str().into());
+    }
+    if let Some(provider) = &filter.provider {
+        sql.push_str(" AND lower(provider_name_used) = lower(?)");
+        binds.push(provider.as_str().into());
     }
     (sql, binds)
 }
@@ -957,7 +1037,8 @@ impl Repo {
         let meta = self
             .db
             .prepare(
-                "SELECT external_booking_webhook_secret IS NOT NULL AS has_secret, updated_at \
+                "SELECT external_booking_webhook_secret IS NOT NULL AS has_secret, \
+                 forward_secret IS NOT NULL AS has_forward_secret, updated_at \
                  FROM client_settings WHERE client_id = ?1",
             )
             .bind(&[client.as_str().into()])
@@ -970,6 +1051,7 @@ impl Repo {
                 Client::from(c),
                 SettingsMeta {
                     has_webhook_secret: m.has_secret != 0.0,
+                    has_forward_secret: m.has_forward_secret != 0.0,
                     updated_at: m.updated_at as i64,
                 },
             )),
@@ -1002,14 +1084,22 @@ impl Repo {
                 text(u.contact_phone),
             ])
             .map_err(storage)?;
-        let (secret_sql, secret) = match &u.webhook_secret {
-            SecretChange::Keep => ("", JsValue::NULL),
-            SecretChange::Set(sealed) => (
-                ", external_booking_webhook_secret = ?16",
-                JsValue::from_str(sealed),
-            ),
-            SecretChange::Clear => (", external_booking_webhook_secret = NULL", JsValue::NULL),
-        };
+        // Each secret: kept (no SQL), set (bound, numbered after the fixed parameters) or cleared.
+        let mut secret_sql = String::new();
+        let mut secret_binds: Vec<JsValue> = Vec::new();
+        for (column, change) in [
+            ("external_booking_webhook_secret", &u.webhook_secret),
+            ("forward_secret", &u.forward_secret),
+        ] {
+            match change {
+                SecretChange::Keep => {}
+                SecretChange::Set(sealed) => {
+                    secret_binds.push(JsValue::from_str(sealed));
+                    secret_sql.push_str(&format!(", {column} = ?{}", 21 + secret_binds.len()));
+                }
+                SecretChange::Clear => secret_sql.push_str(&format!(", {column} = NULL")),
+            }
+        }
         let mut binds = vec![
             client.as_str().into(),
             s.booking_mode.as_str().into(),
@@ -1026,10 +1116,14 @@ impl Repo {
             text(u.iframe_check),
             services.as_str().into(),
             num(now),
+            routes_json(&s.service_routes)?.as_str().into(),
+            num(s.consent_required as i64),
+            text(s.consent_text.as_deref()),
+            num(i64::from(s.retention_days)),
+            num(s.forward_enabled as i64),
+            text(s.forward_url.as_ref().map(|u| u.as_str())),
         ];
-        if matches!(u.webhook_secret, SecretChange::Set(_)) {
-            binds.push(secret);
-        }
+        binds.extend(secret_binds);
         let settings = self
             .db
             .prepare(format!(
@@ -1038,7 +1132,9 @@ impl Repo {
                  external_booking_utm_source = ?7, external_booking_utm_campaign = ?8, \
                  external_booking_prefill = ?9, external_booking_webhook_enabled = ?10, \
                  external_booking_webhook_provider = ?11, external_booking_completion_event_name = ?12, \
-                 iframe_check = ?13, services = ?14, updated_at = MAX(?15, updated_at + 1){secret_sql} \
+                 iframe_check = ?13, services = ?14, updated_at = MAX(?15, updated_at + 1), \
+                 service_routes = ?16, consent_required = ?17, consent_text = ?18, retention_days = ?19, \
+                 forward_enabled = ?20, forward_url = ?21{secret_sql} \
                  WHERE client_id = ?1"
             ))
             .bind(&binds)
@@ -1076,16 +1172,18 @@ impl Repo {
 // ---- scheduled abandonment ----
 impl Repo {
     /// Every client, with whether its webhook is enabled (the sweep decides per client).
-    pub async fn clients_for_sweep(&self) -> AppResult<Vec<(ClientId, bool)>> {
+    pub async fn clients_for_sweep(&self) -> AppResult<Vec<SweepClient>> {
         #[derive(Deserialize)]
         struct Row {
             client_id: String,
             webhook_enabled: f64,
+            retention_days: f64,
         }
         let rows: Vec<Row> = self
             .db
             .prepare(
-                "SELECT client_id, external_booking_webhook_enabled AS webhook_enabled FROM client_settings",
+                "SELECT client_id, external_booking_webhook_enabled AS webhook_enabled, retention_days \
+                 FROM client_settings",
             )
             .all()
             .await
@@ -1094,7 +1192,11 @@ impl Repo {
             .map_err(storage)?;
         Ok(rows
             .into_iter()
-            .map(|r| (ClientId(r.client_id), r.webhook_enabled != 0.0))
+            .map(|r| SweepClient {
+                id: ClientId(r.client_id),
+                webhook_enabled: r.webhook_enabled != 0.0,
+                retention_days: r.retention_days as u32,
+            })
             .collect())
     }
 
@@ -1427,5 +1529,362 @@ impl Repo {
             }
             (Some(_), Some(_)) => LinkOutcome::AlreadyLinked,
         })
+    }
+}
+
+/// What the scheduled job needs to know about each client.
+pub struct SweepClient {
+    pub id: ClientId,
+    pub webhook_enabled: bool,
+    pub retention_days: u32,
+}
+
+// ---- privacy: erasure and retention (issue 8) ----
+
+use handoff_core::privacy::{phone_digits_sql, ErasureTarget, ERASED_COLUMNS};
+
+/// One line of the erasure log (never the data erased).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ErasureLogRow {
+    pub at: f64,
+    pub reason: String,
+    pub matched_by: Option<String>,
+    pub handoffs: f64,
+}
+
+/// A delivery of the lead-forwarding outbox, with what sending it needs.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DueDelivery {
+    pub delivery_id: String,
+    pub client_id: String,
+    pub event_type: String,
+    pub occurred_at: f64,
+    pub attempts: f64,
+    pub forward_url: Option<String>,
+    pub forward_secret: Option<String>,
+    pub forward_enabled: f64,
+    #[serde(flatten)]
+    pub handoff: HandoffRow,
+}
+
+/// A delivery as the dashboard's log shows it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DeliveryLogRow {
+    pub id: String,
+    pub handoff_id: String,
+    pub event_type: String,
+    pub occurred_at: f64,
+    pub status: String,
+    pub attempts: f64,
+    pub next_attempt_at: f64,
+    pub last_attempt_at: Option<f64>,
+    pub last_status: Option<f64>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<f64>,
+}
+
+/// How one delivery attempt went.
+pub enum AttemptOutcome {
+    Delivered {
+        status: u16,
+    },
+    Retry {
+        status: Option<u16>,
+        error: String,
+        next_at: i64,
+    },
+    GaveUp {
+        status: Option<u16>,
+        error: String,
+    },
+}
+
+fn erase_set() -> String {
+    ERASED_COLUMNS
+        .iter()
+        .map(|(column, value)| format!("{column} = {value}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The condition (after `client_id = ?1 AND erased_at IS NULL AND`) for one visitor, bound as ?2.
+fn visitor_condition(target: &ErasureTarget) -> (String, JsValue) {
+    match target {
+        ErasureTarget::Email(email) => ("lower(customer_email) = ?2".into(), email.as_str().into()),
+        ErasureTarget::PhoneDigits(digits) => (
+            format!("{} = ?2", phone_digits_sql("customer_phone")),
+            digits.as_str().into(),
+        ),
+    }
+}
+
+impl Repo {
+    /// How many of this client's handoffs hold this visitor's data (not yet erased).
+    pub async fn count_visitor(&self, client: &ClientId, target: &ErasureTarget) -> AppResult<i64> {
+        let (condition, value) = visitor_condition(target);
+        #[derive(Deserialize)]
+        struct N {
+            n: f64,
+        }
+        let row: Option<N> = self
+            .db
+            .prepare(format!(
+                "SELECT COUNT(*) AS n FROM booking_handoffs \
+                 WHERE client_id = ?1 AND erased_at IS NULL AND {condition}"
+            ))
+            .bind(&[client.as_str().into(), value])
+            .map_err(storage)?
+            .first(None)
+            .await
+            .map_err(storage)?;
+        Ok(row.map_or(0, |r| r.n as i64))
+    }
+
+    /// Erases one visitor's personal fields from every handoff of this client and logs how
+    /// many (not who) in the same batch. Returns the number erased.
+    pub async fn erase_visitor(
+        &self,
+        client: &ClientId,
+        target: &ErasureTarget,
+        log_id: &str,
+        now: i64,
+    ) -> AppResult<i64> {
+        let (condition, value) = visitor_condition(target);
+        let erase = self
+            .db
+            .prepare(format!(
+                "UPDATE booking_handoffs SET {set}, erased_at = ?3 \
+                 WHERE client_id = ?1 AND erased_at IS NULL AND {condition} RETURNING id",
+                set = erase_set()
+            ))
+            .bind(&[client.as_str().into(), value, num(now)])
+            .map_err(storage)?;
+        let log = self
+            .db
+            .prepare(
+                "INSERT INTO erasure_log (id, client_id, at, reason, matched_by, handoffs) \
+                 SELECT ?1, ?2, ?3, 'admin', ?4, changes()",
+            )
+            .bind(&[
+                log_id.into(),
+                client.as_str().into(),
+                num(now),
+                target.kind().into(),
+            ])
+            .map_err(storage)?;
+        let mut results = self.batch(vec![erase, log]).await?;
+        #[derive(Deserialize)]
+        struct Erased {
+            #[allow(dead_code)]
+            id: String,
+        }
+        Ok(results.rows::<Erased>()?.len() as i64)
+    }
+
+    /// The retention sweep for one client: erases up to `limit` handoffs created before
+    /// `cutoff` and logs the count. Returns how many were erased.
+    pub async fn erase_expired(
+        &self,
+        client: &ClientId,
+        cutoff: i64,
+        limit: usize,
+        log_id: &str,
+        now: i64,
+    ) -> AppResult<i64> {
+        let erase = self
+            .db
+            .prepare(format!(
+                "UPDATE booking_handoffs SET {set}, erased_at = ?3 WHERE id IN ( \
+                   SELECT id FROM booking_handoffs \
+                   WHERE client_id = ?1 AND created_at < ?2 AND erased_at IS NULL LIMIT ?4) \
+                 AND client_id = ?1 RETURNING id",
+                set = erase_set()
+            ))
+            .bind(&[
+                client.as_str().into(),
+                num(cutoff),
+                num(now),
+                num(limit as i64),
+            ])
+            .map_err(storage)?;
+        let log = self
+            .db
+            .prepare(
+                "INSERT INTO erasure_log (id, client_id, at, reason, matched_by, handoffs) \
+                 SELECT ?1, ?2, ?3, 'retention', NULL, changes() WHERE changes() > 0",
+            )
+            .bind(&[log_id.into(), client.as_str().into(), num(now)])
+            .map_err(storage)?;
+        let mut results = self.batch(vec![erase, log]).await?;
+        #[derive(Deserialize)]
+        struct Erased {
+            #[allow(dead_code)]
+            id: String,
+        }
+        Ok(results.rows::<Erased>()?.len() as i64)
+    }
+
+    pub async fn erasure_log(
+        &self,
+        client: &ClientId,
+        limit: usize,
+    ) -> AppResult<Vec<ErasureLogRow>> {
+        self.db
+            .prepare(
+                "SELECT at, reason, matched_by, handoffs FROM erasure_log \
+                 WHERE client_id = ?1 ORDER BY at DESC LIMIT ?2",
+            )
+            .bind(&[client.as_str().into(), num(limit as i64)])
+            .map_err(storage)?
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)
+    }
+
+    // ---- lead forwarding (issue 8) ----
+
+    /// Pending deliveries due by `now`, oldest first, with the client's forwarding settings
+    /// and the handoff as it is now. `client`: only that client's (the capture's immediate
+    /// attempt); `None`: everyone's (the scheduled job, which acts for every client).
+    pub async fn due_deliveries(
+        &self,
+        client: Option<&ClientId>,
+        now: i64,
+        limit: usize,
+    ) -> AppResult<Vec<DueDelivery>> {
+        let handoff_columns = HANDOFF_COLUMNS
+            .split(", ")
+            .map(|c| format!("h.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (scope, mut binds) = match client {
+            Some(c) => ("AND d.client_id = ?3", vec![c.as_str().into()]),
+            None => ("", Vec::new()),
+        };
+        binds.insert(0, num(limit as i64));
+        binds.insert(0, num(now));
+        self.db
+            .prepare(format!(
+                "SELECT d.id AS delivery_id, d.client_id, d.event_type, d.occurred_at, d.attempts, \
+                 s.forward_url, s.forward_secret, s.forward_enabled, {handoff_columns} \
+                 FROM forward_deliveries d \
+                 JOIN client_settings s ON s.client_id = d.client_id \
+                 JOIN booking_handoffs h ON h.id = d.handoff_id AND h.client_id = d.client_id \
+                 WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 {scope} \
+                 ORDER BY d.next_attempt_at LIMIT ?2"
+            ))
+            .bind(&binds)
+            .map_err(storage)?
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)
+    }
+
+    /// Records an attempt. Conditional on the delivery still being pending with the attempt
+    /// count it was read with, so two workers racing on one delivery record it once.
+    pub async fn record_attempt(
+        &self,
+        delivery: &DueDelivery,
+        outcome: &AttemptOutcome,
+        now: i64,
+    ) -> AppResult<bool> {
+        let (status, last_status, error, next_at, delivered_at) = match outcome {
+            AttemptOutcome::Delivered { status } => {
+                ("delivered", Some(*status), None, None, Some(now))
+            }
+            AttemptOutcome::Retry {
+                status,
+                error,
+                next_at,
+            } => (
+                "pending",
+                *status,
+                Some(error.as_str()),
+                Some(*next_at),
+                None,
+            ),
+            AttemptOutcome::GaveUp { status, error } => {
+                ("failed", *status, Some(error.as_str()), None, None)
+            }
+        };
+        #[derive(Deserialize)]
+        struct Changed {
+            #[allow(dead_code)]
+            id: String,
+        }
+        let changed: Vec<Changed> = self
+            .db
+            .prepare(
+                "UPDATE forward_deliveries SET status = ?3, attempts = attempts + 1, last_attempt_at = ?4, \
+                 last_status = ?5, last_error = ?6, next_attempt_at = COALESCE(?7, next_attempt_at), \
+                 delivered_at = ?8 \
+                 WHERE id = ?1 AND client_id = ?2 AND status = 'pending' AND attempts = ?9 RETURNING id",
+            )
+            .bind(&[
+                delivery.delivery_id.as_str().into(),
+                delivery.client_id.as_str().into(),
+                status.into(),
+                num(now),
+                last_status.map_or(JsValue::NULL, |s| num(i64::from(s))),
+                text(error),
+                next_at.map_or(JsValue::NULL, num),
+                delivered_at.map_or(JsValue::NULL, num),
+                num(delivery.attempts as i64),
+            ])
+            .map_err(storage)?
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)?;
+        Ok(!changed.is_empty())
+    }
+
+    /// The client's most recent deliveries, newest first.
+    pub async fn delivery_log(
+        &self,
+        client: &ClientId,
+        limit: usize,
+    ) -> AppResult<Vec<DeliveryLogRow>> {
+        self.db
+            .prepare(
+                "SELECT id, handoff_id, event_type, occurred_at, status, attempts, next_attempt_at, \
+                 last_attempt_at, last_status, last_error, delivered_at FROM forward_deliveries \
+                 WHERE client_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT ?2",
+            )
+            .bind(&[client.as_str().into(), num(limit as i64)])
+            .map_err(storage)?
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)
+    }
+
+    /// Puts one of this client's failed deliveries back in the queue, due now.
+    pub async fn retry_delivery(&self, client: &ClientId, id: &str, now: i64) -> AppResult<bool> {
+        #[derive(Deserialize)]
+        struct Changed {
+            #[allow(dead_code)]
+            id: String,
+        }
+        let changed: Vec<Changed> = self
+            .db
+            .prepare(
+                "UPDATE forward_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?3 \
+                 WHERE id = ?1 AND client_id = ?2 AND status = 'failed' RETURNING id",
+            )
+            .bind(&[id.into(), client.as_str().into(), num(now)])
+            .map_err(storage)?
+            .all()
+            .await
+            .map_err(storage)?
+            .results()
+            .map_err(storage)?;
+        Ok(!changed.is_empty())
     }
 }

@@ -6,6 +6,8 @@
 //! completion still moves the handoff on (see core's status rules).
 use worker::Env;
 
+use handoff_core::privacy::retention_cutoff;
+
 use crate::repo::Repo;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -18,6 +20,25 @@ fn var_or(env: &Env, name: &str, default: i64) -> i64 {
         .filter(|n| *n > 0)
         .unwrap_or(default)
 }
+
+/// One scheduled run: the every-minute cron delivers lead forwarding's due deliveries; the
+/// quarter-hour one (or any other) runs the abandonment and retention sweeps. Kept apart so
+/// the two crons firing together never send one delivery twice.
+pub async fn run(env: &Env, cron: &str, now: i64) {
+    if cron == EVERY_MINUTE {
+        let delivered = crate::forwarding::deliver_due(env, None, now).await;
+        if delivered > 0 {
+            worker::console_log!("lead forwarding: {} deliveries acknowledged", delivered);
+        }
+    } else {
+        sweep(env, now).await;
+    }
+}
+
+/// The cron that only delivers (wrangler.toml `[triggers] crons`).
+const EVERY_MINUTE: &str = "* * * * *";
+/// Handoffs erased per client per run: bounded, the next run takes the rest.
+const RETENTION_BATCH: usize = 500;
 
 /// Runs one sweep over every client; returns how many handoffs were abandoned.
 pub async fn sweep(env: &Env, now: i64) -> usize {
@@ -37,13 +58,13 @@ pub async fn sweep(env: &Env, now: i64) -> usize {
             return 0;
         }
     };
-    let mut total = 0;
-    for (client, webhook_enabled) in clients {
+    let (mut total, mut erased) = (0, 0);
+    for client in clients {
         match repo
             .abandon_stale(
-                &client,
+                &client.id,
                 new_before,
-                webhook_enabled.then_some(redirected_before),
+                client.webhook_enabled.then_some(redirected_before),
                 now,
             )
             .await
@@ -52,7 +73,23 @@ pub async fn sweep(env: &Env, now: i64) -> usize {
             // One client's failure must not stop the others.
             Err(e) => e.log(),
         }
+        let cutoff = retention_cutoff(now, client.retention_days);
+        let erase = match crate::random::log_id() {
+            Ok(log_id) => {
+                repo.erase_expired(&client.id, cutoff, RETENTION_BATCH, &log_id, now)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        match erase {
+            Ok(n) => erased += n,
+            Err(e) => e.log(),
+        }
     }
-    worker::console_log!("abandonment sweep: {} handoffs abandoned", total);
+    worker::console_log!(
+        "sweep: {} handoffs abandoned, {} past retention erased",
+        total,
+        erased
+    );
     total
 }

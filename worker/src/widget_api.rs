@@ -76,9 +76,12 @@ pub async fn config(app: &App, req: Request) -> Response {
         "embedMode": s.external_booking_embed_mode.as_str(),
         "iframeAllowed": client.iframe_check.as_deref() == Some("allowed"),
         "disclaimer": s.external_booking_disclaimer,
-        "services": s.services,
+        "services": s.quick_replies(),
+        // The line the visitor must tick before sending, when the business requires one
+        // (`text` null: the widget's own wording in the visitor's language).
+        "consent": s.consent_required.then(|| json!({ "text": s.consent_text })),
         "contact": { "email": client.contact_email, "phone": client.contact_phone },
-        "fallbackUrl": links::direct_target(&client).map(|u| u.to_string()),
+        "fallbackUrl": links::direct_target(&client, None).map(|u| u.to_string()),
         "hostedPageUrl": links::hosted_page_url(&app.edge, &client.slug),
     });
     // Settings changes must reach the next page load: revalidate every time.
@@ -88,7 +91,7 @@ pub async fn config(app: &App, req: Request) -> Response {
 
 /// The capture body: exactly the API's field names, nothing else (unknown or duplicate
 /// fields are a 400, so a typo never silently drops data).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 struct CaptureBody {
     customer_name: Option<String>,
@@ -99,10 +102,13 @@ struct CaptureBody {
     notes: Option<String>,
     source_page: Option<String>,
     industry: Option<String>,
+    /// The visitor ticked the business's consent line (only asked when it requires one).
+    consent_given: Option<bool>,
 }
 
-impl From<CaptureBody> for LeadInput {
-    fn from(b: CaptureBody) -> Self {
+impl From<&CaptureBody> for LeadInput {
+    fn from(b: &CaptureBody) -> Self {
+        let b = b.clone();
         LeadInput {
             customer_name: b.customer_name.unwrap_or_default(),
             customer_email: b.customer_email.unwrap_or_default(),
@@ -141,7 +147,8 @@ async fn capture_for(
     http::require_json(req)?;
     let body = http::read_body(req, CAPTURE_BODY_LIMIT).await?;
     let input: CaptureBody = http::parse_json(&body)?;
-    let captured = capture_lead(app, req, client, &input.into()).await?;
+    let consent = input.consent_given.unwrap_or(false);
+    let captured = capture_lead(app, req, client, &(&input).into(), consent).await?;
 
     let s = &client.settings;
     let body = match captured.continue_url {
@@ -150,8 +157,8 @@ async fn capture_for(
             "status": "new",
             "bookingMode": "external",
             "continueUrl": continue_url,
-            "providerName": s.external_booking_provider_name,
-            "copy": copy::handoff_copy(s.external_booking_provider_name.as_deref()),
+            "providerName": captured.provider_name,
+            "copy": copy::handoff_copy(captured.provider_name.as_deref()),
             "disclaimer": s.external_booking_disclaimer,
         }),
         None => json!({

@@ -10,10 +10,12 @@ use crate::{app::App, http, pages};
 
 mod assets;
 pub mod auth;
+mod deliveries;
 mod detail;
 mod events;
 mod export;
 mod pipeline;
+mod privacy;
 pub mod probe;
 pub mod settings;
 mod views;
@@ -52,12 +54,28 @@ pub async fn route(app: &App, req: Request, rest: &[&str]) -> Response {
         (Post, ["webhook-events", id, "link"]) => events::link(app, req, id).await,
         (Get | Head, ["settings"]) => settings::page(app, &req).await,
         (Post, ["settings"]) => settings::save_page(app, req).await,
-        (_, [] | ["export.csv"] | ["handoffs", _] | ["assets", _] | ["webhook-events"]) => {
-            views::method_not_allowed("GET, HEAD")
-        }
+        (Get | Head, ["privacy"]) => privacy::page(app, &req).await,
+        (Post, ["privacy", "find"]) => privacy::find(app, req).await,
+        (Post, ["privacy", "erase"]) => privacy::erase(app, req).await,
+        (Get | Head, ["deliveries"]) => deliveries::page(app, &req).await,
+        (Post, ["deliveries", id, "retry"]) => deliveries::retry(app, req, id).await,
         (
             _,
-            ["sign-out"] | ["handoffs", _, "complete" | "abandon"] | ["webhook-events", _, "link"],
+            []
+            | ["export.csv"]
+            | ["handoffs", _]
+            | ["assets", _]
+            | ["webhook-events"]
+            | ["privacy"]
+            | ["deliveries"],
+        ) => views::method_not_allowed("GET, HEAD"),
+        (
+            _,
+            ["sign-out"]
+            | ["handoffs", _, "complete" | "abandon"]
+            | ["webhook-events", _, "link"]
+            | ["privacy", "find" | "erase"]
+            | ["deliveries", _, "retry"],
         ) => views::method_not_allowed("POST"),
         (_, ["sign-in"] | ["settings"]) => views::method_not_allowed("GET, HEAD, POST"),
         _ => pages::not_found_page(),

@@ -1,31 +1,16 @@
 //! The iframe probe: fetches the booking page once (GET, following redirects, with a
 //! timeout) and lets core judge its `X-Frame-Options` / CSP `frame-ancestors` headers
 //! against the client's own sites.
-use std::{future::Future, pin::pin, task::Poll, time::Duration};
+use std::time::Duration;
 
 use handoff_core::framing::{framing as judge, Framing};
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortController, Fetch, Headers, Method, Request, RequestInit};
 
 use super::settings::IframeCheck;
+use crate::http::within;
 
 /// Long enough for a slow booking page, short enough for a settings save.
 const TIMEOUT: Duration = Duration::from_secs(5);
-
-/// `None` when `fut` is not done within `timeout`.
-async fn within<F: Future>(fut: F, timeout: Duration) -> Option<F::Output> {
-    let mut fut = pin!(fut);
-    let mut delay = pin!(Delay::from(timeout));
-    std::future::poll_fn(|cx| {
-        if let Poll::Ready(out) = fut.as_mut().poll(cx) {
-            return Poll::Ready(Some(out));
-        }
-        if delay.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(None);
-        }
-        Poll::Pending
-    })
-    .await
-}
 
 /// Whether `url` may be framed by every one of `embedders` (the client's allowed origins).
 pub async fn framing(url: &url::Url, embedders: &[String]) -> IframeCheck {

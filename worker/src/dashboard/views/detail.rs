@@ -204,6 +204,16 @@ pub fn detail(v: &DetailView<'_>) -> String {
                         dt { "Notes" } dd.notes { (value(h.notes.as_deref())) }
                         dt { "Source page" } dd.break { (value(h.source_page.as_deref())) }
                         dt { "Industry" } dd { (value(h.industry.as_deref())) }
+                        dt { "Provider" } dd {
+                            (value(h.provider_name_used.as_deref()))
+                            @if let Some(route) = &h.route_service { span.muted { " (the " (route) " route)" } }
+                        }
+                        @if let Some(at) = h.consent_at {
+                            dt { "Consent" } dd { "Agreed " time datetime=(handoff_core::time::iso8601_from_millis(at as i64)) { (display_time(at as i64)) } }
+                        }
+                        @if let Some(at) = h.erased_at {
+                            dt { "Erased" } dd { "Personal details erased " time datetime=(handoff_core::time::iso8601_from_millis(at as i64)) { (display_time(at as i64)) } }
+                        }
                         dt { "Booking URL used" } dd.break {
                             @match &h.external_booking_url_used {
                                 Some(url) => code { (url) },

@@ -8,14 +8,18 @@ use worker::Response;
 use super::{auth::Signed, html_page};
 use crate::{error::AppError, http};
 
+mod deliveries;
 mod detail;
 mod events;
 mod pipeline;
+mod privacy;
 mod settings;
 
+pub use deliveries::{deliveries, DeliveriesView};
 pub use detail::{detail, DetailView};
 pub use events::{events, EventsView};
 pub use pipeline::{pipeline, PipelineView};
+pub use privacy::{privacy, Found, PrivacyView};
 pub use settings::{settings, SettingsView};
 
 /// Which top-level section a page belongs to (highlighted in the navigation).

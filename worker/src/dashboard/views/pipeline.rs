@@ -185,6 +185,7 @@ fn filters(v: &PipelineView<'_>) -> Markup {
         f.to.is_some(),
         f.industry.is_some(),
         f.source.is_some(),
+        f.provider.is_some(),
     ]
     .iter()
     .filter(|on| **on)
@@ -242,6 +243,11 @@ fn filter_form(
                 label for="f-source" { "Source page contains" }
                 input #f-source type="search" name="source" value=[f.source.as_deref()] placeholder="e.g. /treatments";
                 @if let Some(m) = error_for("source") { span.field-error { (m) } }
+            }
+            div.field {
+                label for="f-provider" { "Provider" }
+                input #f-provider type="search" name="provider" value=[f.provider.as_deref()] placeholder="e.g. Vagaro";
+                @if let Some(m) = error_for("provider") { span.field-error { (m) } }
             }
             div.filter-actions {
                 button.btn.primary type="submit" { "Apply" }
@@ -333,6 +339,7 @@ fn row(v: &PipelineView<'_>, h: &HandoffRow) -> Markup {
             td data-label="Preferred time" { (h.preferred_date_time_text.as_deref().unwrap_or("—")) }
             td data-label="Status" { (badge(&h.status)) }
             td data-label="Source / industry" {
+                @if let Some(provider) = &h.provider_name_used { span.tag.provider title="Booked through" { (provider) } }
                 @if let Some(industry) = &h.industry { span.tag { (industry) } }
                 @if let Some(source) = &h.source_page { span.source title=(source) { (source_path(source)) } }
                 @if h.industry.is_none() && h.source_page.is_none() { span.muted { "—" } }

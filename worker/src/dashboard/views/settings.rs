@@ -3,6 +3,8 @@
 use maud::{html, Markup};
 
 use super::{csrf_field, layout, notice, NoticeKind, Section};
+use handoff_core::settings::RouteInput;
+
 use crate::dashboard::{
     auth::Signed,
     settings::{IframeCheck, SettingsForm},
@@ -16,6 +18,9 @@ pub struct SettingsView<'a> {
     /// The stored probe result, when iframe mode is stored.
     pub stored_iframe: Option<IframeCheck>,
     pub saved: bool,
+    pub has_forward_secret: bool,
+    /// A fresh `whsec_…` secret offered when none is stored (not stored until saved).
+    pub suggested_forward_secret: Option<String>,
 }
 
 const PROVIDERS: [&str; 10] = [
@@ -38,6 +43,9 @@ const WEBHOOK_PROVIDERS: [(&str, &str); 5] = [
     ("square", "Square"),
     ("generic", "Generic (Handoff-Signature)"),
 ];
+
+/// Empty rows offered under the routes already set.
+const EMPTY_ROUTE_ROWS: usize = 3;
 
 pub const IFRAME_WARNING: &str = "Many booking providers block being shown inside another site (with X-Frame-Options or a CSP frame-ancestors rule). When you save, we check your booking page; if it can't be framed, visitors get the normal redirect instead.";
 
@@ -98,8 +106,8 @@ fn textarea(v: &SettingsView<'_>, name: &str, value: &str, rows: u8, has_hint: b
 
 pub fn settings(v: &SettingsView<'_>) -> String {
     let f = v.form;
-    let external = f.booking_mode != "internal";
-    let iframe = f.external_booking_embed_mode == "iframe";
+    let external = f.input.booking_mode != "internal";
+    let iframe = f.input.external_booking_embed_mode == "iframe";
     let advanced_open = [
         "externalBookingWebhookProvider",
         "externalBookingWebhookSecret",
@@ -107,6 +115,9 @@ pub fn settings(v: &SettingsView<'_>) -> String {
     ]
     .iter()
     .any(|n| v.error(n).is_some());
+    let forward_open = ["forwardUrl", "forwardSecret"]
+        .iter()
+        .any(|n| v.error(n).is_some());
     layout(
         "Settings",
         Section::Settings,
@@ -135,13 +146,13 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                     }
                     (field(v, "externalBookingProviderName", "Provider name", Some("Shown to visitors: “You'll complete your booking on …”."), html! {
                         input #externalBookingProviderName name="externalBookingProviderName" type="text" list="providers"
-                            value=(f.external_booking_provider_name)
+                            value=(f.input.external_booking_provider_name)
                             aria-invalid=[v.error("externalBookingProviderName").map(|_| "true")]
                             aria-describedby=[described_by(v, "externalBookingProviderName", true)];
                         datalist #providers { @for p in PROVIDERS { option value=(p) {} } }
                     }))
                     (field(v, "externalBookingUrl", "Booking page URL", Some("The page where your customers book and pay, starting with https://. Required for external booking."),
-                        text_input(v, "externalBookingUrl", &f.external_booking_url, "url", true)))
+                        text_input(v, "externalBookingUrl", &f.input.external_booking_url, "url", true)))
                     (field(v, "externalBookingEmbedMode", "Show the booking page", None, html! {
                         select #externalBookingEmbedMode name="externalBookingEmbedMode"
                             aria-invalid=[v.error("externalBookingEmbedMode").map(|_| "true")] {
@@ -160,20 +171,20 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                     }
                     div.field.check {
                         label.choice {
-                            input type="checkbox" name="externalBookingPrefill" checked[f.external_booking_prefill];
+                            input type="checkbox" name="externalBookingPrefill" checked[f.input.external_booking_prefill];
                             span { "Fill in the visitor's name and email on the booking page (where the provider supports it)" }
                         }
                     }
                     (field(v, "externalBookingDisclaimer", "Note shown next to the booking button", Some("Optional, up to 300 characters."),
-                        textarea(v, "externalBookingDisclaimer", &f.external_booking_disclaimer, 2, true)))
+                        textarea(v, "externalBookingDisclaimer", &f.input.external_booking_disclaimer, 2, true)))
                 }
                 section.card {
                     h2 { "Tracking" }
                     div.two {
                         (field(v, "externalBookingUtmSource", "utm_source", Some("Default: treasurecoastai"),
-                            text_input(v, "externalBookingUtmSource", &f.external_booking_utm_source, "text", true)))
+                            text_input(v, "externalBookingUtmSource", &f.input.external_booking_utm_source, "text", true)))
                         (field(v, "externalBookingUtmCampaign", "utm_campaign", Some("Optional, e.g. spring-offer"),
-                            text_input(v, "externalBookingUtmCampaign", &f.external_booking_utm_campaign, "text", true)))
+                            text_input(v, "externalBookingUtmCampaign", &f.input.external_booking_utm_campaign, "text", true)))
                     }
                 }
                 section.card {
@@ -181,7 +192,23 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                     (field(v, "allowedOrigins", "Websites allowed to show the widget", Some("One per line, like https://www.example.com (http only for localhost)."),
                         textarea(v, "allowedOrigins", &f.allowed_origins.join("\n"), 3, true)))
                     (field(v, "services", "Services", Some("One per line; the assistant offers them as quick replies (up to 30)."),
-                        textarea(v, "services", &f.services.join("\n"), 4, true)))
+                        textarea(v, "services", &f.input.services.join("\n"), 4, true)))
+                }
+                section.card #routes {
+                    h2 { "Booking links per service" }
+                    p.muted { "Optional. Book a service through its own provider — massages on one, classes on another. A visitor who picks the service, or mentions it or one of its keywords, goes to its link; everyone else goes to the booking page above. Routed services are offered as quick replies first." }
+                    @if let Some(m) = v.error("serviceRoutes") { p.field-error #serviceRoutes-error role="alert" { (m) } }
+                    div.routes role="group" aria-label="Booking links per service" aria-describedby=[v.error("serviceRoutes").map(|_| "serviceRoutes-error")] {
+                        @for (i, r) in f.input.service_routes.iter().chain(std::iter::repeat_n(&RouteInput::default(), EMPTY_ROUTE_ROWS)).enumerate() {
+                            fieldset.route {
+                                legend.visually-hidden { "Route " (i + 1) }
+                                label { span { "Service" } input name="routeService" type="text" value=(r.service) maxlength="80"; }
+                                label { span { "Provider" } input name="routeProvider" type="text" list="providers" value=(r.provider_name) maxlength="60"; }
+                                label.wide { span { "Booking link" } input name="routeUrl" type="url" value=(r.booking_url) placeholder="https://"; }
+                                label.wide { span { "Keywords (comma-separated)" } input name="routeKeywords" type="text" value=(r.keywords) placeholder="e.g. massage, masaje"; }
+                            }
+                        }
+                    }
                 }
                 section.card {
                     h2 { "Contact details" }
@@ -191,21 +218,35 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                         (field(v, "contactPhone", "Phone", None, text_input(v, "contactPhone", &f.contact_phone, "tel", false)))
                     }
                 }
-                details.card.advanced open[advanced_open || f.external_booking_webhook_enabled] {
+                section.card #privacy {
+                    h2 { "Privacy" }
+                    div.field.check {
+                        label.choice {
+                            input type="checkbox" name="consentRequired" checked[f.input.consent_required];
+                            span { "Ask visitors to agree before they send their details" }
+                        }
+                    }
+                    (field(v, "consentText", "Consent wording", Some("Optional, up to 300 characters. Leave empty for ours: “I agree that this business may store my details and contact me about my booking.” (in the visitor's language)."),
+                        textarea(v, "consentText", &f.input.consent_text, 2, true)))
+                    (field(v, "retentionDays", "Keep visitors' details for (days)", Some("After this, names, contact details and notes are erased; the handoff and its status stay in your counts. 7 to 3650; default 180."),
+                        text_input(v, "retentionDays", &f.input.retention_days, "number", true)))
+                    p { a href="/dashboard/privacy" { "Find and erase one visitor's data →" } }
+                }
+                details.card.advanced open[advanced_open || f.input.external_booking_webhook_enabled] {
                     summary { h2 { "Advanced: booking confirmation webhook" } }
                     p.muted { "Optional. When your provider confirms a booking, it can tell us, and the handoff is marked completed. Without it you can mark handoffs completed by hand." }
                     div.field.check {
                         label.choice {
-                            input type="checkbox" name="externalBookingWebhookEnabled" checked[f.external_booking_webhook_enabled];
+                            input type="checkbox" name="externalBookingWebhookEnabled" checked[f.input.external_booking_webhook_enabled];
                             span { "Accept booking confirmations from my provider" }
                         }
                     }
                     (field(v, "externalBookingWebhookProvider", "Webhook provider", None, html! {
                         select #externalBookingWebhookProvider name="externalBookingWebhookProvider"
                             aria-invalid=[v.error("externalBookingWebhookProvider").map(|_| "true")] {
-                            option value="" selected[f.external_booking_webhook_provider.is_empty()] { "Choose…" }
+                            option value="" selected[f.input.external_booking_webhook_provider.is_empty()] { "Choose…" }
                             @for (slug, name) in WEBHOOK_PROVIDERS {
-                                option value=(slug) selected[f.external_booking_webhook_provider == slug] { (name) }
+                                option value=(slug) selected[f.input.external_booking_webhook_provider == slug] { (name) }
                             }
                         }
                     }))
@@ -226,7 +267,36 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                         }
                     }
                     (field(v, "externalBookingCompletionEventName", "Completion event name", Some("Optional: the provider event that means “booked”, e.g. invitee.created."),
-                        text_input(v, "externalBookingCompletionEventName", &f.external_booking_completion_event_name, "text", true)))
+                        text_input(v, "externalBookingCompletionEventName", &f.input.external_booking_completion_event_name, "text", true)))
+                }
+                details.card.advanced #forwarding open[forward_open || f.input.forward_enabled] {
+                    summary { h2 { "Advanced: forward handoffs to your own system" } }
+                    p.muted { "Optional. We POST each new handoff, its redirect and its completion to your URL as JSON, signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature). Failed deliveries are retried for about a day and a half. Visitors never wait for it." }
+                    div.field.check {
+                        label.choice {
+                            input type="checkbox" name="forwardEnabled" checked[f.input.forward_enabled];
+                            span { "Forward handoffs" }
+                        }
+                    }
+                    (field(v, "forwardUrl", "Your endpoint", Some("A full https:// address (http only for localhost)."),
+                        text_input(v, "forwardUrl", &f.input.forward_url, "url", true)))
+                    (field(v, "forwardSecret", "Signing secret",
+                        Some(if v.has_forward_secret { "A secret is stored (it is never shown). Leave this empty to keep it, or paste a new one." } else { "We made one for you: copy it into your receiver now — it is encrypted when you save and never shown again." }),
+                        html! {
+                            input #forwardSecret name="forwardSecret" type="text" value=(v.suggested_forward_secret.as_deref().unwrap_or(""))
+                                autocomplete="off" spellcheck="false"
+                                aria-invalid=[v.error("forwardSecret").map(|_| "true")]
+                                aria-describedby=[described_by(v, "forwardSecret", true)];
+                        }))
+                    @if v.has_forward_secret {
+                        div.field.check {
+                            label.choice {
+                                input type="checkbox" name="clearForwardSecret" checked[f.clear_forward_secret];
+                                span { "Remove the stored secret" }
+                            }
+                        }
+                    }
+                    p { a href="/dashboard/deliveries" { "See the delivery log →" } }
                 }
                 div.form-actions {
                     button.btn.primary type="submit" { "Save settings" }

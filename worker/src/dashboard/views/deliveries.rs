@@ -1,0 +1,89 @@
+//! Lead forwarding's delivery log.
+use handoff_core::{pipeline::display_time, time::iso8601_from_millis};
+use maud::{html, Markup};
+
+use super::{csrf_field, layout, notice, NoticeKind, Section};
+use crate::{dashboard::auth::Signed, repo::DeliveryLogRow};
+
+pub struct DeliveriesView<'a> {
+    pub signed: &'a Signed,
+    pub deliveries: &'a [DeliveryLogRow],
+    pub limit: usize,
+    pub notice: Option<(NoticeKind, &'static str)>,
+}
+
+fn time(ms: f64) -> Markup {
+    let ms = ms as i64;
+    html! { time datetime=(iso8601_from_millis(ms)) { (display_time(ms)) } }
+}
+
+pub fn deliveries(v: &DeliveriesView<'_>) -> String {
+    layout(
+        "Deliveries",
+        Section::Settings,
+        Some(v.signed),
+        html! {
+            div.page-head { h1 { "Forwarding deliveries" } }
+            p.muted.intro { "Each handoff event we sent to your endpoint, newest first. Failed attempts are retried on the Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), then given up." }
+            @if let Some((kind, text)) = v.notice { (notice(kind, text)) }
+            @if v.deliveries.is_empty() {
+                div.card.empty {
+                    p { strong { "Nothing sent yet." } }
+                    p.muted { "Turn on forwarding in " a href="/dashboard/settings#forwarding" { "Settings" } "; new handoffs are then sent to your endpoint." }
+                }
+            } @else {
+                div.table-wrap {
+                    table.deliveries {
+                        thead {
+                            tr {
+                                th scope="col" { "Event" }
+                                th scope="col" { "Handoff" }
+                                th scope="col" { "Status" }
+                                th scope="col" { "Attempts" }
+                                th scope="col" { "Last answer" }
+                                th scope="col" { "" }
+                            }
+                        }
+                        tbody {
+                            @for d in v.deliveries {
+                                tr id={ "delivery-" (d.id) } {
+                                    td data-label="Event" { code { (d.event_type) } br; span.muted { (time(d.occurred_at)) } }
+                                    td data-label="Handoff" { a href={ "/dashboard/handoffs/" (d.handoff_id) } { "Open" } }
+                                    td data-label="Status" {
+                                        @match d.status.as_str() {
+                                            "delivered" => span.badge.completed_external { "Delivered" },
+                                            "failed" => span.badge.abandoned { "Gave up" },
+                                            _ => span.badge.new { "Pending" },
+                                        }
+                                        @if d.status == "pending" && d.attempts > 0.0 { br; span.muted { "next " (time(d.next_attempt_at)) } }
+                                        @if let Some(at) = d.delivered_at { br; span.muted { (time(at)) } }
+                                    }
+                                    td data-label="Attempts" {
+                                        (d.attempts as i64)
+                                        @if let Some(at) = d.last_attempt_at { br; span.muted { "last " (time(at)) } }
+                                    }
+                                    td data-label="Last answer" {
+                                        @match (d.last_status, &d.last_error) {
+                                            (Some(status), _) if d.status == "delivered" => { "HTTP " (status as i64) }
+                                            (_, Some(error)) => (error),
+                                            _ => "—",
+                                        }
+                                    }
+                                    td {
+                                        @if d.status == "failed" {
+                                            form method="post" action={ "/dashboard/deliveries/" (d.id) "/retry" } {
+                                                (csrf_field(v.signed))
+                                                button.btn.small type="submit" { "Retry" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if v.deliveries.len() >= v.limit { p.muted { "Showing the latest " (v.limit) "." } }
+            }
+        },
+    )
+}

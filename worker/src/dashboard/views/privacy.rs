@@ -1,0 +1,94 @@
+//! The privacy page: find a visitor by email or phone, see how many handoffs hold their data,
+//! erase it; and the erasure log (counts only).
+use handoff_core::{pipeline::display_time, time::iso8601_from_millis};
+use maud::html;
+
+use super::{csrf_field, layout, notice, NoticeKind, Section};
+use crate::{dashboard::auth::Signed, repo::ErasureLogRow};
+
+/// What a search found.
+pub struct Found<'a> {
+    /// As the admin typed it (shown back to them only, escaped).
+    pub identifier: &'a str,
+    pub kind: &'static str,
+    pub count: i64,
+}
+
+pub struct PrivacyView<'a> {
+    pub signed: &'a Signed,
+    pub found: Option<Found<'a>>,
+    pub notice: Option<(NoticeKind, String)>,
+    pub log: &'a [ErasureLogRow],
+}
+
+pub fn privacy(v: &PrivacyView<'_>) -> String {
+    layout(
+        "Privacy",
+        Section::Settings,
+        Some(v.signed),
+        html! {
+            div.page-head.narrow { h1 { "Privacy" } }
+            @if let Some((kind, text)) = &v.notice { (notice(*kind, text)) }
+            section.card.narrow {
+                h2 { "Erase a visitor's data" }
+                p.muted { "When someone asks you to delete their data, find them by the email address or phone number they gave. Their name, contact details, notes and browser details are erased from every handoff; the handoffs stay in your counts." }
+                form method="post" action="/dashboard/privacy/find" {
+                    (csrf_field(v.signed))
+                    div.field {
+                        label for="identifier" { "Email address or phone number" }
+                        div.copy-row {
+                            input #identifier name="identifier" type="text" required autocomplete="off" spellcheck="false"
+                                value=(v.found.as_ref().map(|f| f.identifier).unwrap_or(""));
+                            button.btn type="submit" { "Find" }
+                        }
+                    }
+                }
+                @if let Some(found) = &v.found {
+                    div.found role="status" {
+                        @if found.count == 0 {
+                            p { "No handoff holds data for this " (found.kind) "." }
+                        } @else {
+                            p {
+                                strong { (found.count) @if found.count == 1 { " handoff" } @else { " handoffs" } }
+                                " hold data for this " (found.kind) "."
+                            }
+                            form method="post" action="/dashboard/privacy/erase" {
+                                (csrf_field(v.signed))
+                                input type="hidden" name="identifier" value=(found.identifier);
+                                button.btn.danger type="submit" { "Erase their data" }
+                            }
+                        }
+                    }
+                }
+            }
+            section.card.narrow {
+                h2 { "Erasure log" }
+                @if v.log.is_empty() {
+                    p.muted { "Nothing erased yet. Handoffs older than your retention period are erased automatically." }
+                } @else {
+                    div.table-wrap {
+                        table.log {
+                            thead { tr { th scope="col" { "When" } th scope="col" { "Why" } th scope="col" { "Handoffs" } } }
+                            tbody {
+                                @for e in v.log {
+                                    tr {
+                                        td data-label="When" { time datetime=(iso8601_from_millis(e.at as i64)) { (display_time(e.at as i64)) } }
+                                        td data-label="Why" {
+                                            @match (e.reason.as_str(), e.matched_by.as_deref()) {
+                                                ("retention", _) => "Retention period ended",
+                                                (_, Some("email")) => "Request, found by email",
+                                                (_, Some("phone")) => "Request, found by phone",
+                                                _ => "Request",
+                                            }
+                                        }
+                                        td data-label="Handoffs" { (e.handoffs as i64) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
