@@ -33,7 +33,7 @@ pub fn deliveries(v: &DeliveriesView<'_>) -> String {
                 }
             } @else {
                 div.table-wrap {
-                    table.deliveries {
+                    table.events.deliveries {
                         thead {
                             tr {
                                 th scope="col" { "Event" }

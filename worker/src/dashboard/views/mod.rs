@@ -40,6 +40,8 @@ pub fn layout(title: &str, section: Section, signed: Option<&Signed>, body: Mark
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
+                // No favicon to fetch (the worker serves none; the browser's probe would 404).
+                link rel="icon" href="data:,";
                 title { (title) " · Handoff" }
                 link rel="stylesheet" href="/dashboard/assets/app.css";
                 script src="/dashboard/assets/app.js" defer {}

@@ -67,7 +67,7 @@ pub fn privacy(v: &PrivacyView<'_>) -> String {
                     p.muted { "Nothing erased yet. Handoffs older than your retention period are erased automatically." }
                 } @else {
                     div.table-wrap {
-                        table.log {
+                        table.events.log {
                             thead { tr { th scope="col" { "When" } th scope="col" { "Why" } th scope="col" { "Handoffs" } } }
                             tbody {
                                 @for e in v.log {
