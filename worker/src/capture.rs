@@ -2,6 +2,7 @@
 //! so both rate-limit, validate, redact and fail over in exactly the same way.
 use handoff_core::{
     crypto::hash_ip,
+    i18n::Lang,
     id::HandoffId,
     lead::{validate_lead, LeadInput},
     redirect::Prefill,
@@ -27,11 +28,13 @@ pub struct Captured {
 /// Rate-limits (per client and hashed IP), validates and redacts the lead, refuses external
 /// mode without a URL, and stores the handoff with status `new`. When the write fails the
 /// error carries the direct provider link (UTMs, no `tca_ref`) so the visitor can still book.
+/// Field errors are worded in the visitor's `lang`.
 pub async fn capture_lead(
     app: &App,
     req: &Request,
     client: &Client,
     input: &LeadInput,
+    lang: Lang,
 ) -> AppResult<Captured> {
     let ip_hash = http::header(req, "CF-Connecting-IP")
         .and_then(|ip| app.ip_salt().map(|salt| hash_ip(&salt, &ip)));
@@ -44,7 +47,7 @@ pub async fn capture_lead(
         return Err(AppError::RateLimited);
     }
 
-    let lead = validate_lead(input).map_err(|errors| AppError::from_field_errors(&errors))?;
+    let lead = validate_lead(input).map_err(|errors| AppError::from_field_errors(&errors, lang))?;
     let s = &client.settings;
     let external = s.booking_mode == BookingMode::External;
     if external && !s.booking_available() {

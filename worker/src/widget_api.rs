@@ -3,7 +3,7 @@
 //! Both are cross-origin by nature (the widget runs on the business's site), so both answer
 //! CORS only to the origins that client allowed, with `Vary: Origin`. The client is named by
 //! its public slug and verified by that origin; no other id is accepted from the caller.
-use handoff_core::{copy, lead::LeadInput, settings::BookingMode};
+use handoff_core::{copy, i18n::Lang, lead::LeadInput, settings::BookingMode};
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Method, Request, Response};
@@ -123,8 +123,20 @@ pub async fn capture(app: &App, mut req: Request) -> Response {
     };
     let origin = http::header(&req, "Origin");
     let cors = cors.as_deref();
-    let result = capture_for(app, &mut req, &client, origin.as_deref(), cors.is_some()).await;
-    respond(result, cors)
+    // `?lang=` (the widget sends its own): the copy and the visitor-facing errors. English by default.
+    let lang = http::query_param(&req, "lang")
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or_default();
+    let result = capture_for(
+        app,
+        &mut req,
+        &client,
+        origin.as_deref(),
+        cors.is_some(),
+        lang,
+    )
+    .await;
+    http::with_cors(result.unwrap_or_else(|e| e.json_response_in(lang)), cors)
 }
 
 async fn capture_for(
@@ -133,6 +145,7 @@ async fn capture_for(
     client: &Client,
     origin: Option<&str>,
     origin_allowed: bool,
+    lang: Lang,
 ) -> AppResult<Response> {
     // A browser always sends Origin on a cross-origin POST; only the client's own sites may write.
     if origin.is_none() || !origin_allowed {
@@ -141,7 +154,7 @@ async fn capture_for(
     http::require_json(req)?;
     let body = http::read_body(req, CAPTURE_BODY_LIMIT).await?;
     let input: CaptureBody = http::parse_json(&body)?;
-    let captured = capture_lead(app, req, client, &input.into()).await?;
+    let captured = capture_lead(app, req, client, &input.into(), lang).await?;
 
     let s = &client.settings;
     let body = match captured.continue_url {
@@ -151,14 +164,14 @@ async fn capture_for(
             "bookingMode": "external",
             "continueUrl": continue_url,
             "providerName": s.external_booking_provider_name,
-            "copy": copy::handoff_copy(s.external_booking_provider_name.as_deref()),
+            "copy": copy::handoff_copy(lang, s.external_booking_provider_name.as_deref()),
             "disclaimer": s.external_booking_disclaimer,
         }),
         None => json!({
             "id": captured.id.as_str(),
             "status": "new",
             "bookingMode": "internal",
-            "copy": copy::request_only_copy(&client.name),
+            "copy": copy::request_only_copy(lang, &client.name),
         }),
     };
     Ok(http::json(201, &body))
