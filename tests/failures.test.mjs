@@ -145,7 +145,7 @@ describe('visitor-facing failure modes', () => {
     await openOrFallback(page);
     const link = page.locator('a.hw-fallback');
     await link.waitFor();
-    assert.equal(await link.getAttribute('href'), `${w.url}/b/spa`);
+    assert.equal(await link.getAttribute('href'), `${w.url}/b/spa?lang=en`, 'in the language the widget chose');
     assert.equal(await link.getAttribute('target'), '_top');
     await shoot(page, 'fallback-csp');
     await page.close();
@@ -167,7 +167,7 @@ describe('visitor-facing failure modes', () => {
     await openOrFallback(page);
     const link = page.locator('a.hw-fallback');
     await link.waitFor();
-    assert.equal(await link.getAttribute('href'), `${w.url}/b/spa`, 'the hosted page on the origin that served the script');
+    assert.equal(await link.getAttribute('href'), `${w.url}/b/spa?lang=en`, 'the hosted page on the origin that served the script, in its language');
     await shoot(page, 'fallback-api-down');
     await page.close();
   });

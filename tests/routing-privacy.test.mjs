@@ -126,10 +126,12 @@ describe('consent', () => {
 
   test('the widget is told to ask, with the default wording unless the business wrote its own', async () => {
     let { body } = await w.json('/api/v1/widget-config?client=consent-spa', { headers: { origin: 'https://consent-spa.example' } });
-    assert.deepEqual(body.consent, { text: null });
+    assert.equal(body.consent.text, null);
+    assert.match(body.consent.default.en, /I agree/);
+    assert.match(body.consent.default.es, /Acepto/);
     assert.equal((await putSettings(client, { consentRequired: true, consentText: 'I agree to be <b>contacted</b>.' })).status, 200);
     ({ body } = await w.json('/api/v1/widget-config?client=consent-spa', { headers: { origin: 'https://consent-spa.example' } }));
-    assert.deepEqual(body.consent, { text: 'I agree to be <b>contacted</b>.' });
+    assert.equal(body.consent.text, 'I agree to be <b>contacted</b>.');
     ({ body } = await w.json('/api/v1/widget-config?client=seaside-spa', { headers: { origin: SITE } }));
     assert.equal(body.consent, null, 'not asked where not required');
   });

@@ -1,36 +1,25 @@
-//! The visitor-facing sentences, in one place so the widget, the hosted page and the API
-//! say exactly the same thing (and never claim a booking is confirmed).
+//! The honest sentences around a handoff, built from the visitor's language catalogue
+//! (`i18n`), so the widget, the hosted page and the API say exactly the same thing — and never
+//! claim a booking is confirmed.
 
-pub const BOOKING_UNAVAILABLE: &str = "Online booking isn't available right now.";
-pub const CAPTURE_FAILED: &str =
-    "Sorry, we couldn't save your request just now. You can still book directly:";
-pub const CONTINUE_LABEL: &str = "Continue to booking";
-pub const RAW_LINK_LABEL: &str = "If the booking page doesn't open, tap here";
+use crate::i18n::{fill, Lang};
 
-/// Shown before the visitor leaves for the provider.
-pub fn handoff_copy(provider: Option<&str>) -> String {
-    let provider = provider
+/// The provider as the business named it, else "the booking page" in the visitor's language.
+pub fn provider_or_page(lang: Lang, provider: Option<&str>) -> &str {
+    provider
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .unwrap_or("the booking page");
-    // Concatenated rather than `format!`ed: this ships in the widget's wasm, where each
-    // formatting call brings in formatter code.
-    [
-        "You'll complete your booking on ",
-        provider,
-        ". We'll be here if you need help.",
-    ]
-    .concat()
+        .unwrap_or(lang.strings().the_booking_page)
+}
+
+/// Shown before the visitor leaves for the provider.
+pub fn handoff_copy(lang: Lang, provider: Option<&str>) -> String {
+    fill(lang.strings().handoff, provider_or_page(lang, provider))
 }
 
 /// Shown in request-only mode: honest that nothing is booked yet.
-pub fn request_only_copy(business: &str) -> String {
-    [
-        "Thanks! ",
-        business,
-        " will contact you to arrange a time. This is a request, not a confirmed booking.",
-    ]
-    .concat()
+pub fn request_only_copy(lang: Lang, business: &str) -> String {
+    fill(lang.strings().request_only, business)
 }
 
 #[cfg(test)]
@@ -39,67 +28,78 @@ mod tests {
 
     #[test]
     fn names_the_provider_or_falls_back_to_the_booking_page() {
-        let cases: &[(Option<&str>, &str)] = &[
+        let cases: &[(Lang, Option<&str>, &str)] = &[
             (
+                Lang::En,
                 Some("Calendly"),
                 "You'll complete your booking on Calendly. We'll be here if you need help.",
             ),
             (
+                Lang::En,
                 Some("  Cal.com "),
                 "You'll complete your booking on Cal.com. We'll be here if you need help.",
             ),
             (
+                Lang::En,
                 None,
                 "You'll complete your booking on the booking page. We'll be here if you need help.",
             ),
             (
+                Lang::En,
                 Some("   "),
                 "You'll complete your booking on the booking page. We'll be here if you need help.",
             ),
             (
+                Lang::En,
                 Some(""),
                 "You'll complete your booking on the booking page. We'll be here if you need help.",
             ),
+            (
+                Lang::Es,
+                Some("Calendly"),
+                "Completarás tu reserva en Calendly. Aquí estaremos si necesitas ayuda.",
+            ),
+            (
+                Lang::Es,
+                None,
+                "Completarás tu reserva en la página de reservas. Aquí estaremos si necesitas ayuda.",
+            ),
         ];
-        for (provider, want) in cases {
-            assert_eq!(handoff_copy(*provider), *want, "{provider:?}");
+        for (lang, provider, want) in cases {
+            assert_eq!(
+                handoff_copy(*lang, *provider),
+                *want,
+                "{lang:?} {provider:?}"
+            );
         }
     }
 
     #[test]
     fn request_only_copy_says_it_is_not_a_booking() {
         assert_eq!(
-            request_only_copy("Sunrise Spa"),
+            request_only_copy(Lang::En, "Sunrise Spa"),
             "Thanks! Sunrise Spa will contact you to arrange a time. \
              This is a request, not a confirmed booking."
+        );
+        assert_eq!(
+            request_only_copy(Lang::Es, "Spa Marina"),
+            "¡Gracias! Spa Marina se pondrá en contacto contigo para acordar una hora. \
+             Esto es una solicitud, no una reserva confirmada."
         );
     }
 
     #[test]
-    fn uses_straight_ascii_apostrophes_only() {
-        let all = [
-            BOOKING_UNAVAILABLE.to_string(),
-            CAPTURE_FAILED.to_string(),
-            CONTINUE_LABEL.to_string(),
-            RAW_LINK_LABEL.to_string(),
-            handoff_copy(None),
-            request_only_copy("X"),
-        ];
-        for s in all {
-            assert!(
-                !s.contains(['\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}']),
-                "{s}"
-            );
-        }
+    fn the_english_sentences_are_the_products_own_words() {
+        let t = Lang::En.strings();
         assert_eq!(
-            BOOKING_UNAVAILABLE,
+            t.booking_unavailable,
             "Online booking isn't available right now."
         );
         assert_eq!(
-            CAPTURE_FAILED,
+            t.capture_failed,
             "Sorry, we couldn't save your request just now. You can still book directly:"
         );
-        assert_eq!(CONTINUE_LABEL, "Continue to booking");
-        assert_eq!(RAW_LINK_LABEL, "If the booking page doesn't open, tap here");
+        assert_eq!(t.continue_to_booking, "Continue to booking");
+        assert_eq!(t.raw_link, "If the booking page doesn't open, tap here");
     }
 }

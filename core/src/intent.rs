@@ -1,5 +1,9 @@
 //! Booking-intent detection in what a visitor types: do they want to book, which of the
-//! business's services, and when (in their own words). Hand-written scanners, no regex.
+//! business's services, and when (in their own words). English and Spanish alike, whatever
+//! language the widget speaks (visitors write in their own). Hand-written scanners, no regex.
+//!
+//! Spanish words are listed with and without accents: visitors on phones often leave them out,
+//! and [`fold_case`] lowercases but keeps accents ("MIÉRCOLES" is "miércoles", not "miercoles").
 
 use crate::text::char_len;
 
@@ -36,8 +40,29 @@ const BOOKING_WORDS: &[&str] = &[
     "sessions",
     "consultation",
     "consultations",
+    // Spanish: "quiero reservar", "pedir cita", "agendar un turno", "¿hay disponibilidad?"
+    "reservar",
+    "reserva",
+    "reservas",
+    "reservación",
+    "reservacion",
+    "reservaciones",
+    "cita",
+    "citas",
+    "turno",
+    "turnos",
+    "agendar",
+    "disponibilidad",
+    "disponible",
+    "disponibles",
+    "hueco",
+    "huecos",
+    "sesión",
+    "sesion",
+    "sesiones",
 ];
-const BOOKING_PHRASES: &[[&str; 2]] = &[["come", "in"], ["sign", "up"]];
+/// "hora" alone is too common ("¿a qué hora abren?"); "pedir hora" is Spain's "book".
+const BOOKING_PHRASES: &[[&str; 2]] = &[["come", "in"], ["sign", "up"], ["pedir", "hora"]];
 
 const WEEKDAYS: &[&str] = &[
     "monday",
@@ -49,7 +74,33 @@ const WEEKDAYS: &[&str] = &[
     "sunday",
 ];
 const WEEKDAY_SHORT: &[&str] = &["tues", "weds", "thurs"];
-const DAY_PARTS: &[&str] = &["morning", "afternoon", "evening"];
+/// Plurals are the same word or take an "s" ("los sábados").
+const WEEKDAYS_ES: &[&str] = &[
+    "lunes",
+    "martes",
+    "miércoles",
+    "miercoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "sabado",
+    "domingo",
+];
+/// "mañana" is both "tomorrow" and "morning": a time either way.
+/// Before a weekday, a part of the day or a week word: "next Friday", "próxima semana".
+const NEXT_WORDS: &[&str] = &[
+    "next", "this", "próximo", "proximo", "próxima", "proxima", "este", "esta", "pasado",
+];
+const WEEK_WORDS: &[&str] = &["week", "weekend", "semana", "finde"];
+const DAY_PARTS: &[&str] = &[
+    "morning",
+    "afternoon",
+    "evening",
+    "mañana",
+    "manana",
+    "tarde",
+    "noche",
+];
 const MONTHS: &[&str] = &[
     "january",
     "february",
@@ -75,6 +126,24 @@ const MONTHS: &[&str] = &[
     "oct",
     "nov",
     "dec",
+    // Spanish, read in "3 de diciembre" (day first).
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "ene",
+    "abr",
+    "ago",
+    "dic",
 ];
 
 /// Reads booking intent, a service from `services` and a time phrase from `text`.
@@ -222,10 +291,8 @@ fn time_tokens(text: &str) -> Vec<Token> {
 }
 
 fn is_weekday(w: &str) -> bool {
-    WEEKDAYS.contains(&w)
-        || WEEKDAY_SHORT.contains(&w)
-        || w.strip_suffix('s')
-            .is_some_and(|day| WEEKDAYS.contains(&day))
+    let listed = |w: &str| WEEKDAYS.contains(&w) || WEEKDAYS_ES.contains(&w);
+    listed(w) || WEEKDAY_SHORT.contains(&w) || w.strip_suffix('s').is_some_and(listed)
 }
 
 fn is_day_part(w: &str) -> bool {
@@ -237,7 +304,17 @@ fn is_time_word(w: &str) -> bool {
         || is_day_part(w)
         || matches!(
             w,
-            "today" | "tonight" | "tomorrow" | "weekend" | "weekends" | "noon" | "midday"
+            "today"
+                | "tonight"
+                | "tomorrow"
+                | "weekend"
+                | "weekends"
+                | "noon"
+                | "midday"
+                | "hoy"
+                | "mediodía"
+                | "mediodia"
+                | "finde"
         )
 }
 
@@ -330,21 +407,31 @@ fn time_expression_len(tokens: &[Token], i: usize) -> Option<usize> {
     let w1 = word(1);
     let w2 = word(2);
     let am_pm_follows = |k: usize| word(k).is_some_and(is_am_pm);
-    // "next Friday", "this week", "this weekend", "this afternoon"
-    if matches!(w0, "next" | "this")
-        && w1.is_some_and(|w| is_weekday(w) || is_day_part(w) || matches!(w, "week" | "weekend"))
+    // "next Friday", "this weekend", "el próximo viernes", "esta tarde", "pasado mañana"
+    if NEXT_WORDS.contains(&w0)
+        && w1.is_some_and(|w| is_weekday(w) || is_day_part(w) || WEEK_WORDS.contains(&w))
     {
         return Some(2);
     }
-    // "at 5", "at 5 pm", "at 10:30"
-    if w0 == "at" {
-        if let Some(w) = w1 {
-            if is_clock(w) {
-                return Some(2);
-            }
-            if is_hour(w) {
-                return Some(if am_pm_follows(2) { 3 } else { 2 });
-            }
+    // "fin de semana", "este fin de semana", "semana que viene"
+    let phrase_at = |k: usize, phrase: [&str; 3]| (0..3).all(|j| word(k + j) == Some(phrase[j]));
+    if phrase_at(0, ["fin", "de", "semana"]) || phrase_at(0, ["semana", "que", "viene"]) {
+        return Some(3);
+    }
+    if matches!(w0, "este" | "esta") && phrase_at(1, ["fin", "de", "semana"]) {
+        return Some(4);
+    }
+    // "at 5", "at 5 pm", "at 10:30"; "a las 5", "a la 1", "a las 10:30"; "(sobre) las 5"
+    let lead = match (w0, w1) {
+        ("a", Some("la" | "las")) => 2,
+        ("at" | "la" | "las", _) => 1,
+        _ => 0,
+    };
+    if lead > 0 {
+        match word(lead) {
+            Some(w) if is_clock(w) => return Some(lead + 1),
+            Some(w) if is_hour(w) => return Some(lead + 1 + usize::from(am_pm_follows(lead + 1))),
+            _ => {}
         }
     }
     // "3 pm", "10:30 am"
@@ -357,6 +444,11 @@ fn time_expression_len(tokens: &[Token], i: usize) -> Option<usize> {
     // "Dec 3", "December 3rd", "Dec 3 2026"
     if is_month(w0) && w1.is_some_and(is_day_of_month) {
         return Some(if w2.is_some_and(is_year) { 3 } else { 2 });
+    }
+    // "3 de diciembre", "3 de dic de 2026"
+    if is_day_of_month(w0) && w1 == Some("de") && w2.is_some_and(is_month) {
+        let year = word(3) == Some("de") && word(4).is_some_and(is_year);
+        return Some(if year { 5 } else { 3 });
     }
     // "the 3rd"
     if w0 == "the" && w1.is_some_and(is_ordinal) {
@@ -534,6 +626,155 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(&detect(text, SERVICES), want, "{text:?}");
+        }
+    }
+
+    const SERVICIOS: &[&str] = &[
+        "Masaje",
+        "Masaje Descontracturante",
+        "Facial",
+        "Corte de Pelo",
+        "Manicura de Gel",
+    ];
+
+    #[test]
+    fn detects_intent_in_spanish_phrases() {
+        let cases: &[(&str, Intent)] = &[
+            (
+                "quiero reservar un masaje",
+                intent(true, Some("Masaje"), None),
+            ),
+            (
+                "Quiero reservar un masaje el viernes por la tarde",
+                intent(true, Some("Masaje"), Some("viernes por la tarde")),
+            ),
+            (
+                "Quisiera una cita para mañana a las 10:30",
+                intent(true, None, Some("mañana a las 10:30")),
+            ),
+            (
+                "¿Puedo pedir cita para el sábado por la mañana?",
+                intent(true, None, Some("sábado por la mañana")),
+            ),
+            (
+                "me gustaría agendar un facial el 3 de diciembre",
+                intent(true, Some("Facial"), Some("3 de diciembre")),
+            ),
+            ("RESERVAR UNA CITA", intent(true, None, None)),
+            ("Reservar una cita", intent(true, None, None)),
+            (
+                "una reservación para dos masajes",
+                intent(true, Some("Masaje"), None),
+            ),
+            (
+                "¿Tienen disponibilidad este fin de semana?",
+                intent(true, None, Some("este fin de semana")),
+            ),
+            (
+                "pedir hora para el lunes",
+                intent(true, None, Some("lunes")),
+            ),
+            (
+                "Quiero un turno para el MIERCOLES a las 3 pm",
+                intent(true, None, Some("MIERCOLES a las 3 pm")),
+            ),
+            (
+                "un masaje descontracturante pasado mañana a las 5 de la tarde",
+                intent(
+                    true,
+                    Some("Masaje Descontracturante"),
+                    Some("pasado mañana a las 5 de la tarde"),
+                ),
+            ),
+            (
+                "¿hay algún hueco la próxima semana?",
+                intent(true, None, Some("próxima semana")),
+            ),
+            (
+                "un corte de pelo esta tarde",
+                intent(true, Some("Corte de Pelo"), Some("esta tarde")),
+            ),
+            (
+                "manicura con gel el 12 de dic de 2026",
+                intent(true, Some("Manicura de Gel"), Some("12 de dic de 2026")),
+            ),
+            (
+                "una sesión hoy sobre las 6",
+                intent(true, None, Some("hoy sobre las 6")),
+            ),
+            ("hola", intent(false, None, None)),
+            ("¿Dónde están?", intent(false, None, None)),
+            ("¿A qué hora abren?", intent(false, None, None)),
+            ("¿Cuánto cuesta?", intent(false, None, None)),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&detect(text, SERVICIOS), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn spanish_booking_words_count_with_or_without_accents() {
+        let cases: &[(&str, bool)] = &[
+            ("una sesión", true),
+            ("una sesion", true),
+            ("UNA SESIÓN", true),
+            ("reservación", true),
+            ("RESERVACION", true),
+            ("agendar", true),
+            ("pedir hora", true),
+            ("la hora", false),
+            ("reservado", false),
+            ("citación", false),
+            ("disponibles", true),
+        ];
+        for (text, want) in cases {
+            assert_eq!(detect(text, &[]).wants_booking, *want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn recognises_spanish_time_expressions() {
+        let cases: &[(&str, &str)] = &[
+            ("el lunes", "lunes"),
+            ("los sábados", "sábados"),
+            ("los domingos", "domingos"),
+            ("miércoles", "miércoles"),
+            ("MIÉRCOLES", "MIÉRCOLES"),
+            ("hoy", "hoy"),
+            ("mañana", "mañana"),
+            ("manana", "manana"),
+            ("por la noche", "noche"),
+            ("al mediodía", "mediodía"),
+            ("el finde", "finde"),
+            ("el fin de semana", "fin de semana"),
+            ("la semana que viene", "semana que viene"),
+            ("el próximo jueves", "próximo jueves"),
+            ("el proximo jueves", "proximo jueves"),
+            ("esta noche", "esta noche"),
+            ("a las 5", "a las 5"),
+            ("a la 1", "a la 1"),
+            ("a las 17:30", "a las 17:30"),
+            ("a las 9 am", "a las 9 am"),
+            ("sobre las 4", "las 4"),
+            ("el 3 de marzo", "3 de marzo"),
+            ("1 de ene", "1 de ene"),
+            ("el 31 de agosto de 2026", "31 de agosto de 2026"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(time_text(text).as_deref(), Some(*want), "{text:?}");
+        }
+        for text in [
+            "fin",
+            "de semana",
+            "a las",
+            "las 13",
+            "32 de marzo",
+            "3 de nada",
+            "el pasado",
+            "este",
+            "a la casa",
+        ] {
+            assert_eq!(time_text(text), None, "{text:?}");
         }
     }
 

@@ -4,6 +4,7 @@
 //! Single-char patterns are written as char sets (`split(['@'])`): the widget's wasm then
 //! carries one string searcher instead of also the `memchr` one (~0.3 KB gzipped).
 
+use crate::i18n::Lang;
 use crate::text::{char_len, luhn_valid, redact_sensitive, strip_controls, truncate_chars};
 
 /// One field of a lead, named as in the JSON API.
@@ -59,35 +60,13 @@ impl Field {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Field::CustomerName => "Name",
-            Field::CustomerEmail => "Email",
-            Field::CustomerPhone => "Phone",
-            Field::RequestedService => "Service",
-            Field::PreferredDateTimeText => "Preferred time",
-            Field::Notes => "Notes",
-            Field::SourcePage => "Source page",
-            Field::Industry => "Industry",
-        }
+    /// What the field is called, in the visitor's language.
+    pub fn label(self, lang: Lang) -> &'static str {
+        lang.strings().labels.get(self)
     }
 
     pub fn from_json_name(s: &str) -> Option<Field> {
         Field::ALL.into_iter().find(|f| f.json_name() == s)
-    }
-
-    /// The over-limit message; `&'static` so errors can be built without allocation.
-    fn too_long_message(self) -> &'static str {
-        match self {
-            Field::CustomerName => "Please keep this under 100 characters.",
-            Field::CustomerEmail => "Please keep this under 254 characters.",
-            Field::CustomerPhone => "Please keep this under 32 characters.",
-            Field::RequestedService => "Please keep this under 120 characters.",
-            Field::PreferredDateTimeText => "Please keep this under 200 characters.",
-            Field::Notes => "Please keep this under 1000 characters.",
-            Field::SourcePage => "Please keep this under 500 characters.",
-            Field::Industry => "Please keep this under 60 characters.",
-        }
     }
 
     /// Free text that could carry a card number or SSN; email and phone have their own rules.
@@ -96,14 +75,34 @@ impl Field {
     }
 }
 
-pub const NAME_REQUIRED: &str = "Please tell us your name.";
-pub const NAME_NEEDS_LETTERS: &str = "Please enter a name with letters in it.";
-pub const EMAIL_INVALID: &str = "Please enter a valid email address, like name@example.com.";
-pub const PHONE_INVALID: &str = "Please enter a valid phone number, like (555) 123-4567.";
-pub const PHONE_LOOKS_LIKE_CARD: &str =
-    "That looks like a card number. We never need card details — please enter a phone number.";
-pub const CONTACT_REQUIRED: &str =
-    "Please give an email address or a phone number so the business can reach you.";
+/// Why a value was refused. Validation speaks no language; [`Problem::message`] says it in
+/// the visitor's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    NameRequired,
+    NameNeedsLetters,
+    EmailInvalid,
+    PhoneInvalid,
+    PhoneLooksLikeCard,
+    ContactRequired,
+    /// Over [`Field::max_chars`].
+    TooLong(Field),
+}
+
+impl Problem {
+    pub fn message(self, lang: Lang) -> &'static str {
+        let t = lang.strings();
+        match self {
+            Problem::NameRequired => t.name_required,
+            Problem::NameNeedsLetters => t.name_needs_letters,
+            Problem::EmailInvalid => t.email_invalid,
+            Problem::PhoneInvalid => t.phone_invalid,
+            Problem::PhoneLooksLikeCard => t.phone_looks_like_card,
+            Problem::ContactRequired => t.contact_required,
+            Problem::TooLong(field) => t.too_long.get(field),
+        }
+    }
+}
 
 /// The lead as submitted: every field raw, empty when absent.
 #[derive(Default, Clone, Debug, PartialEq)]
@@ -129,7 +128,7 @@ impl LeadInput {
             customer_name: redact(&self.customer_name),
             customer_email: redact(&self.customer_email),
             customer_phone: match parse_phone(self.customer_phone.trim()) {
-                Err(PHONE_LOOKS_LIKE_CARD) => String::new(),
+                Err(Problem::PhoneLooksLikeCard) => String::new(),
                 _ => redact(&self.customer_phone),
             },
             requested_service: redact(&self.requested_service),
@@ -172,7 +171,13 @@ pub struct Lead {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     pub field: Field,
-    pub message: &'static str,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn message(&self, lang: Lang) -> &'static str {
+        self.problem.message(lang)
+    }
 }
 
 /// How a visitor can be reached.
@@ -200,7 +205,7 @@ pub fn validate_lead(input: &LeadInput) -> Result<Lead, Vec<FieldError>> {
                 values[slot] = Some(cleaned.text);
             }
             Ok(None) => {}
-            Err(message) => errors.push(FieldError { field, message }),
+            Err(problem) => errors.push(FieldError { field, problem }),
         }
     }
     if !contact_given {
@@ -214,7 +219,7 @@ pub fn validate_lead(input: &LeadInput) -> Result<Lead, Vec<FieldError>> {
             at,
             FieldError {
                 field: Field::CustomerEmail,
-                message: CONTACT_REQUIRED,
+                problem: Problem::ContactRequired,
             },
         );
     }
@@ -238,15 +243,21 @@ pub fn validate_lead(input: &LeadInput) -> Result<Lead, Vec<FieldError>> {
 
 /// Cleans and validates one field exactly as [`validate_lead`] does (including
 /// redaction), so the widget can check each answer as it is typed.
-pub fn clean_field(field: Field, raw: &str) -> Result<Option<String>, &'static str> {
+pub fn check_field(field: Field, raw: &str) -> Result<Option<String>, Problem> {
     clean(field, raw).map(|cleaned| cleaned.map(|c| c.text))
 }
 
+/// [`check_field`] with the problem in English, for the admin surfaces (the dashboard and the
+/// operator API validate a business's own contact details with the visitor rules).
+pub fn clean_field(field: Field, raw: &str) -> Result<Option<String>, &'static str> {
+    check_field(field, raw).map_err(|problem| problem.message(Lang::En))
+}
+
 /// Email if it contains '@', else phone.
-pub fn parse_contact(raw: &str) -> Result<Contact, &'static str> {
+pub fn parse_contact(raw: &str) -> Result<Contact, Problem> {
     let text = normalize(Field::CustomerEmail, raw);
     if text.is_empty() {
-        return Err(CONTACT_REQUIRED);
+        return Err(Problem::ContactRequired);
     }
     if text.contains(['@']) {
         check_len(Field::CustomerEmail, &text)?;
@@ -262,18 +273,18 @@ struct Cleaned {
     redacted: bool,
 }
 
-fn clean(field: Field, raw: &str) -> Result<Option<Cleaned>, &'static str> {
+fn clean(field: Field, raw: &str) -> Result<Option<Cleaned>, Problem> {
     let text = normalize(field, raw);
     if text.is_empty() {
         return match field {
-            Field::CustomerName => Err(NAME_REQUIRED),
+            Field::CustomerName => Err(Problem::NameRequired),
             _ => Ok(None),
         };
     }
     let text = match field {
         Field::CustomerName => {
             if !text.chars().any(char::is_alphabetic) {
-                return Err(NAME_NEEDS_LETTERS);
+                return Err(Problem::NameNeedsLetters);
             }
             check_len(field, &text)?;
             text
@@ -334,19 +345,19 @@ fn normalize(field: Field, raw: &str) -> String {
     }
 }
 
-fn check_len(field: Field, text: &str) -> Result<(), &'static str> {
+fn check_len(field: Field, text: &str) -> Result<(), Problem> {
     if char_len(text) > field.max_chars() {
-        Err(field.too_long_message())
+        Err(Problem::TooLong(field))
     } else {
         Ok(())
     }
 }
 
 /// A pragmatic subset of RFC 5321/5322 that real inboxes use; the domain is lowercased.
-fn parse_email(text: &str) -> Result<String, &'static str> {
+fn parse_email(text: &str) -> Result<String, Problem> {
     let mut parts = text.split(['@']);
     let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(EMAIL_INVALID);
+        return Err(Problem::EmailInvalid);
     };
     let local_ok = (1..=64).contains(&local.len())
         && local
@@ -358,7 +369,7 @@ fn parse_email(text: &str) -> Result<String, &'static str> {
         // Unicode tables, ~5 KB gzipped in the widget (measured).
         && !local.as_bytes().windows(2).any(|pair| pair == b"..");
     if !local_ok || !domain_ok(domain) {
-        return Err(EMAIL_INVALID);
+        return Err(Problem::EmailInvalid);
     }
     let mut email = String::with_capacity(text.len());
     email.push_str(local);
@@ -400,22 +411,22 @@ fn looks_like_card(digits: &str, international: bool) -> bool {
     shaped && luhn_valid(digits)
 }
 
-fn parse_phone(text: &str) -> Result<String, &'static str> {
+fn parse_phone(text: &str) -> Result<String, Problem> {
     let mut digits = String::new();
     for (i, c) in text.chars().enumerate() {
         match c {
             '0'..='9' => digits.push(c),
             ' ' | '-' | '.' | '(' | ')' => {}
             '+' if i == 0 => {}
-            _ => return Err(PHONE_INVALID),
+            _ => return Err(Problem::PhoneInvalid),
         }
     }
     // Checked before the digit count so a 16-digit card gets the message that explains why.
     if looks_like_card(&digits, text.starts_with('+')) {
-        return Err(PHONE_LOOKS_LIKE_CARD);
+        return Err(Problem::PhoneLooksLikeCard);
     }
     if !(7..=15).contains(&digits.len()) {
-        return Err(PHONE_INVALID);
+        return Err(Problem::PhoneInvalid);
     }
     Ok(text.to_string())
 }
@@ -454,7 +465,7 @@ mod tests {
         for (field, json, max, label) in table {
             assert_eq!(field.json_name(), json);
             assert_eq!(field.max_chars(), max);
-            assert_eq!(field.label(), label);
+            assert_eq!(field.label(Lang::En), label);
             assert_eq!(Field::from_json_name(json), Some(field));
         }
         assert_eq!(Field::from_json_name("CustomerName"), None);
@@ -481,7 +492,7 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(
-                clean_field(Field::CustomerEmail, input),
+                check_field(Field::CustomerEmail, input),
                 Ok(Some(want.to_string())),
                 "{input:?}"
             );
@@ -527,8 +538,8 @@ mod tests {
         ];
         for input in cases {
             assert_eq!(
-                clean_field(Field::CustomerEmail, input),
-                Err(EMAIL_INVALID),
+                check_field(Field::CustomerEmail, input),
+                Err(Problem::EmailInvalid),
                 "{input:?}"
             );
         }
@@ -540,13 +551,13 @@ mod tests {
         let label = "b".repeat(63);
         let email = format!("{local}@{label}.com");
         assert_eq!(
-            clean_field(Field::CustomerEmail, &email),
+            check_field(Field::CustomerEmail, &email),
             Ok(Some(email.clone()))
         );
         let domain = format!("{}.com", vec!["c".repeat(63); 3].join("."));
         assert_eq!(domain.len(), 195);
         let email = format!("x@{domain}");
-        assert!(clean_field(Field::CustomerEmail, &email).is_ok());
+        assert!(check_field(Field::CustomerEmail, &email).is_ok());
     }
 
     #[test]
@@ -574,7 +585,7 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(
-                clean_field(Field::CustomerPhone, input),
+                check_field(Field::CustomerPhone, input),
                 Ok(Some(want.to_string())),
                 "{input:?}"
             );
@@ -597,8 +608,8 @@ mod tests {
         ];
         for input in cases {
             assert_eq!(
-                clean_field(Field::CustomerPhone, input),
-                Err(PHONE_INVALID),
+                check_field(Field::CustomerPhone, input),
+                Err(Problem::PhoneInvalid),
                 "{input:?}"
             );
         }
@@ -646,8 +657,8 @@ mod tests {
         ];
         for input in cases {
             assert_eq!(
-                clean_field(Field::CustomerPhone, input),
-                Err(PHONE_LOOKS_LIKE_CARD),
+                check_field(Field::CustomerPhone, input),
+                Err(Problem::PhoneLooksLikeCard),
                 "{input:?}"
             );
         }
@@ -664,7 +675,7 @@ mod tests {
             let digits: String = input.chars().filter(char::is_ascii_digit).collect();
             assert!(luhn_valid(&digits), "{input:?} is a Luhn-valid case");
             assert!(
-                clean_field(Field::CustomerPhone, input).is_ok(),
+                check_field(Field::CustomerPhone, input).is_ok(),
                 "{input:?} is a phone number"
             );
         }
@@ -715,23 +726,40 @@ mod tests {
         for (field, at_limit, message) in cases {
             assert_eq!(char_len(&at_limit), field.max_chars(), "{field:?}");
             assert_eq!(
-                clean_field(field, &at_limit),
+                check_field(field, &at_limit),
                 Ok(Some(at_limit.clone())),
                 "{field:?} at the limit"
             );
             let over = format!("a{at_limit}");
-            assert_eq!(clean_field(field, &over), Err(message), "{field:?}");
+            assert_eq!(
+                check_field(field, &over),
+                Err(Problem::TooLong(field)),
+                "{field:?}"
+            );
+            assert_eq!(Problem::TooLong(field).message(Lang::En), message);
         }
     }
 
     #[test]
+    fn clean_field_says_the_problem_in_english_for_admin_surfaces() {
+        assert_eq!(
+            clean_field(Field::CustomerEmail, "nope"),
+            Err("Please enter a valid email address, like name@example.com.")
+        );
+        assert_eq!(
+            clean_field(Field::CustomerPhone, " 555-123-4567 "),
+            Ok(Some("555-123-4567".into()))
+        );
+    }
+
+    #[test]
     fn requires_a_name_with_letters() {
-        let cases: &[(&str, Result<Option<&str>, &str>)] = &[
-            ("", Err(NAME_REQUIRED)),
-            ("   ", Err(NAME_REQUIRED)),
-            ("\u{0}\u{202E}\t", Err(NAME_REQUIRED)),
-            ("12345", Err(NAME_NEEDS_LETTERS)),
-            ("!!! ---", Err(NAME_NEEDS_LETTERS)),
+        let cases: &[(&str, Result<Option<&str>, Problem>)] = &[
+            ("", Err(Problem::NameRequired)),
+            ("   ", Err(Problem::NameRequired)),
+            ("\u{0}\u{202E}\t", Err(Problem::NameRequired)),
+            ("12345", Err(Problem::NameNeedsLetters)),
+            ("!!! ---", Err(Problem::NameNeedsLetters)),
             ("Ann", Ok(Some("Ann"))),
             ("  Mary   Jane\n Watson ", Ok(Some("Mary Jane Watson"))),
             ("José Álvarez", Ok(Some("José Álvarez"))),
@@ -740,7 +768,7 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(
-                clean_field(Field::CustomerName, input),
+                check_field(Field::CustomerName, input),
                 want.map(|v| v.map(str::to_string)),
                 "{input:?}"
             );
@@ -750,9 +778,9 @@ mod tests {
     #[test]
     fn empty_optional_fields_are_none() {
         for field in Field::ALL.into_iter().filter(|f| *f != Field::CustomerName) {
-            assert_eq!(clean_field(field, ""), Ok(None), "{field:?}");
+            assert_eq!(check_field(field, ""), Ok(None), "{field:?}");
             assert_eq!(
-                clean_field(field, " \t\r\n\u{200E} "),
+                check_field(field, " \t\r\n\u{200E} "),
                 Ok(None),
                 "{field:?}"
             );
@@ -762,11 +790,11 @@ mod tests {
     #[test]
     fn collapses_whitespace_except_in_notes() {
         assert_eq!(
-            clean_field(Field::RequestedService, "  deep \t tissue\r\n massage "),
+            check_field(Field::RequestedService, "  deep \t tissue\r\n massage "),
             Ok(Some("deep tissue massage".into()))
         );
         assert_eq!(
-            clean_field(Field::Notes, "  line one\r\n\r\n\r\n\r\nline   two\t!  "),
+            check_field(Field::Notes, "  line one\r\n\r\n\r\n\r\nline   two\t!  "),
             Ok(Some("line one\n\nline   two !".into()))
         );
     }
@@ -790,7 +818,7 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(
-                clean_field(Field::SourcePage, input),
+                check_field(Field::SourcePage, input),
                 Ok(want.map(str::to_string)),
                 "{input:?}"
             );
@@ -800,7 +828,7 @@ mod tests {
     #[test]
     fn truncates_system_fields_on_a_char_boundary() {
         let page = format!("https://spa.example/{}", "é".repeat(600));
-        let cleaned = clean_field(Field::SourcePage, &page).unwrap().unwrap();
+        let cleaned = check_field(Field::SourcePage, &page).unwrap().unwrap();
         assert_eq!(char_len(&cleaned), 500);
         assert!(page.starts_with(&cleaned));
 
@@ -809,18 +837,18 @@ mod tests {
             "ü".repeat(490),
             "a".repeat(100)
         );
-        let cleaned = clean_field(Field::SourcePage, &with_query)
+        let cleaned = check_field(Field::SourcePage, &with_query)
             .unwrap()
             .unwrap();
         assert_eq!(cleaned, format!("https://x.example/{}", "ü".repeat(482)));
 
         let industry = "✓".repeat(70);
         assert_eq!(
-            clean_field(Field::Industry, &industry),
+            check_field(Field::Industry, &industry),
             Ok(Some("✓".repeat(60)))
         );
         assert_eq!(
-            clean_field(Field::Industry, "Med Spa"),
+            check_field(Field::Industry, "Med Spa"),
             Ok(Some("Med Spa".into()))
         );
     }
@@ -857,7 +885,7 @@ mod tests {
         ];
         for (field, input, want) in cases {
             assert_eq!(
-                clean_field(field, input),
+                check_field(field, input),
                 Ok(Some(want.into())),
                 "{field:?}"
             );
@@ -867,7 +895,7 @@ mod tests {
     #[test]
     fn redaction_never_pushes_a_field_over_its_limit() {
         let notes = "4222222222222 ".repeat(71); // 994 chars of 13-digit cards
-        let cleaned = clean_field(Field::Notes, &notes).unwrap().unwrap();
+        let cleaned = check_field(Field::Notes, &notes).unwrap().unwrap();
         assert!(char_len(&cleaned) <= 1000);
         assert!(cleaned.starts_with("[redacted card number] [redacted card number]"));
         assert!(!cleaned.contains("4222222222222"));
@@ -915,7 +943,7 @@ mod tests {
             validate_lead(&lead_with("Ann", " ", "\t")),
             Err(vec![FieldError {
                 field: Field::CustomerEmail,
-                message: CONTACT_REQUIRED
+                problem: Problem::ContactRequired
             }])
         );
     }
@@ -926,14 +954,14 @@ mod tests {
             validate_lead(&lead_with("Ann", "", "12")),
             Err(vec![FieldError {
                 field: Field::CustomerPhone,
-                message: PHONE_INVALID
+                problem: Problem::PhoneInvalid
             }])
         );
         assert_eq!(
             validate_lead(&lead_with("Ann", "nope", "")),
             Err(vec![FieldError {
                 field: Field::CustomerEmail,
-                message: EMAIL_INVALID
+                problem: Problem::EmailInvalid
             }])
         );
     }
@@ -950,26 +978,37 @@ mod tests {
             source_page: "s".repeat(900),
             industry: "i".repeat(90),
         };
-        let fields_and_messages: Vec<(Field, &str)> = validate_lead(&input)
-            .unwrap_err()
-            .into_iter()
-            .map(|e| (e.field, e.message))
-            .collect();
+        let errors = validate_lead(&input).unwrap_err();
+        let fields_and_problems: Vec<(Field, Problem)> =
+            errors.iter().map(|e| (e.field, e.problem)).collect();
         assert_eq!(
-            fields_and_messages,
+            fields_and_problems,
             vec![
-                (Field::CustomerName, NAME_NEEDS_LETTERS),
-                (Field::CustomerEmail, EMAIL_INVALID),
-                (Field::CustomerPhone, PHONE_LOOKS_LIKE_CARD),
+                (Field::CustomerName, Problem::NameNeedsLetters),
+                (Field::CustomerEmail, Problem::EmailInvalid),
+                (Field::CustomerPhone, Problem::PhoneLooksLikeCard),
                 (
                     Field::RequestedService,
-                    "Please keep this under 120 characters."
+                    Problem::TooLong(Field::RequestedService)
                 ),
                 (
                     Field::PreferredDateTimeText,
-                    "Please keep this under 200 characters."
+                    Problem::TooLong(Field::PreferredDateTimeText)
                 ),
-                (Field::Notes, "Please keep this under 1000 characters."),
+                (Field::Notes, Problem::TooLong(Field::Notes)),
+            ]
+        );
+        let spanish: Vec<&str> = errors.iter().map(|e| e.message(Lang::Es)).collect();
+        assert_eq!(
+            spanish,
+            [
+                "Escribe un nombre con letras, por favor.",
+                "Escribe un email válido, como nombre@ejemplo.com.",
+                "Eso parece un número de tarjeta. Nunca necesitamos datos de tarjetas — \
+                 escribe un número de teléfono, por favor.",
+                "Por favor, no pases de 120 caracteres.",
+                "Por favor, no pases de 200 caracteres.",
+                "Por favor, no pases de 1000 caracteres.",
             ]
         );
     }
@@ -986,15 +1025,15 @@ mod tests {
             vec![
                 FieldError {
                     field: Field::CustomerName,
-                    message: NAME_REQUIRED
+                    problem: Problem::NameRequired
                 },
                 FieldError {
                     field: Field::CustomerEmail,
-                    message: CONTACT_REQUIRED
+                    problem: Problem::ContactRequired
                 },
                 FieldError {
                     field: Field::Notes,
-                    message: "Please keep this under 1000 characters."
+                    problem: Problem::TooLong(Field::Notes)
                 },
             ]
         );
@@ -1015,7 +1054,7 @@ mod tests {
 
     #[test]
     fn parses_a_contact_as_email_or_phone() {
-        let cases: &[(&str, Result<Contact, &str>)] = &[
+        let cases: &[(&str, Result<Contact, Problem>)] = &[
             (
                 "ann@Example.com",
                 Ok(Contact::Email("ann@example.com".into())),
@@ -1024,22 +1063,22 @@ mod tests {
                 " (772) 555-1234 ",
                 Ok(Contact::Phone("(772) 555-1234".into())),
             ),
-            ("", Err(CONTACT_REQUIRED)),
-            ("  \u{202E} ", Err(CONTACT_REQUIRED)),
-            ("ann@", Err(EMAIL_INVALID)),
-            ("ann at example dot com", Err(PHONE_INVALID)),
-            ("4111111111111111", Err(PHONE_LOOKS_LIKE_CARD)),
+            ("", Err(Problem::ContactRequired)),
+            ("  \u{202E} ", Err(Problem::ContactRequired)),
+            ("ann@", Err(Problem::EmailInvalid)),
+            ("ann at example dot com", Err(Problem::PhoneInvalid)),
+            ("4111111111111111", Err(Problem::PhoneLooksLikeCard)),
         ];
         for (input, want) in cases {
             assert_eq!(parse_contact(input), *want, "{input:?}");
         }
         assert_eq!(
             parse_contact(&"5".repeat(33)),
-            Err("Please keep this under 32 characters.")
+            Err(Problem::TooLong(Field::CustomerPhone))
         );
         assert_eq!(
             parse_contact(&format!("{}@example.com", "a".repeat(250))),
-            Err("Please keep this under 254 characters.")
+            Err(Problem::TooLong(Field::CustomerEmail))
         );
     }
 }

@@ -1,13 +1,10 @@
-//! Privacy controls: the consent line, retention and the right to erasure. What an erased
+//! Privacy controls: the consent line, retention and the right to erasure (the consent line's
+//! visitor-facing words are in the language catalogues, `i18n`). What an erased
 //! handoff keeps (its status, times, service and provider: the counts and the funnel) and
 //! what it loses (everything that identifies or describes the visitor) is decided here.
 
 use crate::text::strip_controls;
 
-/// Shown under the form when the business requires consent and wrote no wording of its own.
-pub const DEFAULT_CONSENT_TEXT: &str =
-    "I agree that this business may store my details and contact me about my booking.";
-pub const CONSENT_REQUIRED: &str = "Please tick the box to agree before sending.";
 /// What an erased handoff's name reads (the column is NOT NULL).
 pub const ERASED_NAME: &str = "[erased]";
 pub const ERASE_NEEDS_IDENTIFIER: &str =

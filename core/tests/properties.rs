@@ -3,7 +3,7 @@
 
 use handoff_core::id::{is_admin_key_shaped, new_admin_key, HandoffId};
 use handoff_core::intent;
-use handoff_core::lead::{clean_field, validate_lead, Field, Lead, LeadInput};
+use handoff_core::lead::{check_field, validate_lead, Field, Lead, LeadInput};
 use handoff_core::text::{is_bidi_control, luhn_valid, redact_sensitive, strip_controls};
 use handoff_core::time::{iso8601_from_millis, parse_date_ymd};
 use proptest::prelude::*;
@@ -167,18 +167,18 @@ proptest! {
     }
 
     #[test]
-    fn validate_lead_agrees_with_clean_field(input in lead_input()) {
+    fn validate_lead_agrees_with_check_field(input in lead_input()) {
         // The widget validates field by field; the server validates the whole lead.
         if let Ok(lead) = validate_lead(&input) {
             for (field, value) in lead_fields(&lead) {
-                let cleaned = clean_field(field, input_value(&input, field));
+                let cleaned = check_field(field, input_value(&input, field));
                 prop_assert_eq!(cleaned, Ok(value.map(str::to_string)), "{:?}", field);
             }
         }
         for field in Field::ALL {
-            if let Err(message) = clean_field(field, input_value(&input, field)) {
+            if let Err(problem) = check_field(field, input_value(&input, field)) {
                 let errors = validate_lead(&input).unwrap_err();
-                prop_assert!(errors.iter().any(|e| e.field == field && e.message == message));
+                prop_assert!(errors.iter().any(|e| e.field == field && e.problem == problem));
             }
         }
     }
@@ -186,8 +186,8 @@ proptest! {
     #[test]
     fn cleaning_is_idempotent(text in nasty_text(300), field_index in 0usize..8) {
         let field = Field::ALL[field_index];
-        if let Ok(Some(cleaned)) = clean_field(field, &text) {
-            prop_assert_eq!(clean_field(field, &cleaned), Ok(Some(cleaned.clone())));
+        if let Ok(Some(cleaned)) = check_field(field, &text) {
+            prop_assert_eq!(check_field(field, &cleaned), Ok(Some(cleaned.clone())));
         }
     }
 

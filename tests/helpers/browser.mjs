@@ -7,10 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export async function launchBrowser({ javaScriptEnabled = true } = {}) {
+/** `locale` (e.g. 'es-ES') sets the browser's languages and its Accept-Language header. */
+export async function launchBrowser({ javaScriptEnabled = true, locale } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'handoff-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     javaScriptEnabled,
+    ...(locale ? { locale } : {}),
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -17,6 +17,10 @@
   const script = document.currentScript || document.querySelector('script[data-client]');
   const data = (script && script.dataset) || {};
   const inline = data.mode === 'inline';
+  // The visitor's language: data-lang, else the first of the browser's languages we speak, else
+  // English (handoff_core::i18n::negotiate, the same rule). The wasm is told, not asked again.
+  const es = /^es/i.test([data.lang, ...navigator.languages].find((l) => /^e[ns]([-_]|$)/i.test(l)));
+  const lang = es ? 'es' : 'en';
 
   const find = (selector) => {
     try {
@@ -58,10 +62,10 @@
     const fallback = () => {
       try {
         root.textContent = '';
-        add('p', 'hw-fallback-note', "The booking assistant couldn't load.");
-        const link = add('a', 'hw-fallback', 'Book online');
+        add('p', 'hw-fallback-note', es ? 'No se pudo cargar el asistente de reservas.' : "The booking assistant couldn't load.");
+        const link = add('a', 'hw-fallback', es ? 'Reservar online' : 'Book online');
         // The origin that just served this script is up; the API origin may be what failed.
-        link.href = edge + '/b/' + encodeURIComponent(slug);
+        link.href = edge + '/b/' + encodeURIComponent(slug) + '?lang=' + lang;
         link.target = '_top';
       } catch (e) {
         // Nothing more we can do without risking the host page.
@@ -91,6 +95,7 @@
               mode,
               open: clicked,
               host,
+              lang,
             })
           )
           .catch(fallback);
@@ -102,7 +107,8 @@
       else script.after(host);
       load();
     } else {
-      const button = add('button', 'hw-launcher', 'Book an appointment');
+      // The wasm redraws it with the same words (handoff_core::i18n, `book`).
+      const button = add('button', 'hw-launcher', es ? 'Reservar una cita' : 'Book an appointment');
       button.type = 'button';
       button.setAttribute('aria-expanded', 'false');
       button.onclick = () => {

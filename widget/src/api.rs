@@ -2,6 +2,7 @@
 //! and the loader's options, and `POST /api/v1/handoffs`. JSON goes through the browser's own
 //! `JSON` and `Reflect`, which costs the wasm nothing, instead of serde.
 
+use handoff_core::i18n::Lang;
 use handoff_core::lead::Field;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -19,6 +20,9 @@ pub struct Opts {
     pub inline: bool,
     /// The visitor already clicked the loader's launcher.
     pub open: bool,
+    /// Chosen by the loader (`data-lang`, else the browser's languages, else English), which
+    /// has already drawn its launcher in it.
+    pub lang: Lang,
     pub host: Option<Element>,
 }
 
@@ -40,6 +44,9 @@ pub fn parse_opts(opts: &JsValue) -> Opts {
         },
         inline: text(opts, "mode").as_deref() == Some("inline"),
         open: get(opts, "open").as_bool().unwrap_or(false),
+        lang: text(opts, "lang")
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or_default(),
         // The loader's host element; anything else falls back to the shadow root's host.
         host: Some(get(opts, "host"))
             .filter(JsValue::is_object)
@@ -49,7 +56,7 @@ pub fn parse_opts(opts: &JsValue) -> Opts {
 
 /// The public widget config; `None` when it is not a config at all (then the widget shows its
 /// failure view). Missing optional fields take the safe reading.
-pub fn parse_config(config: &JsValue) -> Option<Config> {
+pub fn parse_config(config: &JsValue, lang: Lang) -> Option<Config> {
     if !config.is_object() {
         return None;
     }
@@ -78,7 +85,7 @@ pub fn parse_config(config: &JsValue) -> Option<Config> {
         contact_email: text(&contact, "email"),
         contact_phone: text(&contact, "phone"),
         fallback_url: text(config, "fallbackUrl"),
-        hosted_page_url: text(config, "hostedPageUrl"),
+        hosted_page_url: text(config, "hostedPageUrl").map(|url| in_lang(&url, lang)),
         embed: match (
             text(config, "embedMode").as_deref(),
             get(config, "iframeAllowed").as_bool(),
@@ -92,12 +99,18 @@ pub fn parse_config(config: &JsValue) -> Option<Config> {
 
 /// The no-JS hosted booking page, for when not even the config is usable.
 pub fn hosted_page(opts: &Opts) -> String {
-    [
+    let url = [
         &opts.api_base,
         "/b/",
         &dom::encode_uri_component(&opts.slug),
     ]
-    .concat()
+    .concat();
+    in_lang(&url, opts.lang)
+}
+
+/// The hosted page's `url` (which has no query) with `?lang=`, so it speaks the widget's language.
+fn in_lang(url: &str, lang: Lang) -> String {
+    [url, "?lang=", lang.tag()].concat()
 }
 
 /// `POST {API}/api/v1/handoffs?client=SLUG`; `done` gets what the server answered, or
@@ -124,10 +137,13 @@ fn start_request(
     for (field, value) in fields {
         dom::set(&body, field.json_name(), &value.into());
     }
+    // `lang` makes the answer's copy and per-field messages the visitor's language.
     let url = [
         &opts.api_base,
         "/api/v1/handoffs?client=",
         &dom::encode_uri_component(&opts.slug),
+        "&lang=",
+        opts.lang.tag(),
     ]
     .concat();
     let xhr = Xhr::new();

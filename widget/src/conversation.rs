@@ -3,11 +3,13 @@
 //! natively; `view` draws a [`Conversation`] and `lib` feeds it [`Input`]s and runs its [`Effect`]s.
 //!
 //! Every answer is validated with `handoff_core::lead`, the same rules the server applies.
-//! Sentences are joined with `concat` rather than `format!`: formatting code costs wasm bytes.
+//! Every sentence comes from the visitor's language catalogue (`handoff_core::i18n`), joined
+//! with `concat`/`fill` rather than `format!`: formatting code costs wasm bytes.
 
 use handoff_core::copy;
+use handoff_core::i18n::{fill, Lang, Strings};
 use handoff_core::intent;
-use handoff_core::lead::{self, Contact, Field};
+use handoff_core::lead::{self, Contact, Field, Problem};
 
 /// What the business offers, from `GET /api/v1/widget-config` (public fields only).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -40,16 +42,10 @@ pub enum Embed {
     FrameFailed,
 }
 
-/// Shown with the link when iframe mode cannot frame the booking page.
-pub const FRAME_BLOCKED_NOTE: &str =
-    "This booking page can't be shown inside this site, so it opens in this tab.";
-pub const FRAME_FAILED_NOTE: &str =
-    "The booking page didn't load here. Use the button to open it in this tab.";
-pub const OPEN_FRAME_LABEL: &str = "Open booking page";
-
 impl Config {
     /// The business's own phone and email, for the contact call-to-action.
-    pub fn contact_links(&self) -> Vec<ContactLink> {
+    pub fn contact_links(&self, lang: Lang) -> Vec<ContactLink> {
+        let t = lang.strings();
         let mut links = Vec::new();
         if let Some(phone) = self.contact_phone.as_deref() {
             let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
@@ -61,7 +57,7 @@ impl Config {
                 };
                 links.push(ContactLink {
                     href: ["tel:", plus, &digits].concat(),
-                    label: ["Call ", phone.trim()].concat(),
+                    label: fill(t.call, phone.trim()),
                     is_phone: true,
                 });
             }
@@ -70,7 +66,7 @@ impl Config {
             if let Ok(Contact::Email(email)) = lead::parse_contact(email) {
                 links.push(ContactLink {
                     href: ["mailto:", &email].concat(),
-                    label: ["Email ", &email].concat(),
+                    label: fill(t.email, &email),
                     is_phone: false,
                 });
             }
@@ -258,23 +254,10 @@ struct Answers {
     notes_done: bool,
 }
 
-pub const SEND_LABEL: &str = "Send request";
-pub const RESTART_LABEL: &str = "Start over";
-pub const RETRY_LABEL: &str = "Try again";
-pub const SKIP_LABEL: &str = "Skip";
-pub const BOOK_LABEL: &str = "Book an appointment";
-const ASK_SERVICE: &str = "Which service would you like to book?";
-const ASK_NAME: &str = "What's your name?";
-const ASK_CONTACT: &str = "What's the best email or phone number to reach you?";
-const NEED_SERVICE: &str = "Please tell us which service you'd like.";
-const NEED_TIME: &str = "Please tell us a day or time that suits you.";
-const SUMMARY_INTRO: &str = "Here's your request. Please check it before sending.";
-const SENT: &str = "Your request has been sent.";
-const RATE_LIMITED: &str = "Too many requests. Please wait a minute and try again.";
-
 pub struct Conversation {
     config: Config,
     page: Page,
+    lang: Lang,
     state: State,
     answers: Answers,
     transcript: Vec<Message>,
@@ -284,10 +267,11 @@ pub struct Conversation {
 }
 
 impl Conversation {
-    pub fn new(config: Config, page: Page) -> Self {
+    pub fn new(config: Config, page: Page, lang: Lang) -> Self {
         let mut convo = Conversation {
             config,
             page,
+            lang,
             state: State::Asking(Step::Intro),
             answers: Answers::default(),
             transcript: Vec::new(),
@@ -298,7 +282,7 @@ impl Conversation {
             convo.ask(Step::Intro);
         } else {
             convo.state = State::Unavailable {
-                message: copy::BOOKING_UNAVAILABLE.to_string(),
+                message: lang.strings().booking_unavailable.to_string(),
             };
         }
         convo
@@ -306,6 +290,15 @@ impl Conversation {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The visitor's language catalogue.
+    pub fn t(&self) -> &'static Strings {
+        self.lang.strings()
     }
 
     pub fn transcript(&self) -> &[Message] {
@@ -336,7 +329,7 @@ impl Conversation {
         match (&self.state, input) {
             // Typing "skip" at the optional question is the same as tapping the chip.
             (State::Asking(Step::Notes), Input::Answer(text))
-                if text.trim().eq_ignore_ascii_case(SKIP_LABEL) =>
+                if text.trim().eq_ignore_ascii_case(self.t().skip) =>
             {
                 self.update(Input::Skip);
             }
@@ -349,7 +342,7 @@ impl Conversation {
                 self.answer(step, &text);
             }
             (State::Asking(Step::Notes), Input::Skip) => {
-                self.say(Speaker::Visitor, SKIP_LABEL);
+                self.say(Speaker::Visitor, self.t().skip);
                 self.answers.notes = None;
                 self.answers.notes_done = true;
                 self.last_invalid = false;
@@ -382,7 +375,7 @@ impl Conversation {
             None => (None, None),
         };
         // System fields never fail validation; cleaning drops a query string from the page URL.
-        let system = |field, raw: &str| lead::clean_field(field, raw).ok().flatten();
+        let system = |field, raw: &str| lead::check_field(field, raw).ok().flatten();
         [
             (Field::CustomerName, a.name.clone()),
             (Field::CustomerEmail, email),
@@ -408,7 +401,7 @@ impl Conversation {
         let mut chips = Vec::new();
         match self.state {
             State::Asking(Step::Intro) if self.config.services.is_empty() => chips.push(Chip {
-                label: BOOK_LABEL,
+                label: self.t().book,
                 skip: false,
             }),
             State::Asking(Step::Intro | Step::Service) => {
@@ -420,7 +413,7 @@ impl Conversation {
                 }
             }
             State::Asking(Step::Notes) => chips.push(Chip {
-                label: SKIP_LABEL,
+                label: self.t().skip,
                 skip: true,
             }),
             _ => {}
@@ -430,12 +423,13 @@ impl Conversation {
 
     /// The answer box, shown only while a question is open.
     pub fn prompt(&self) -> Option<Prompt> {
+        let t = self.t();
         let (label, autocomplete) = match self.step()? {
-            Step::Intro | Step::Service => ("What would you like to book?", "off"),
-            Step::Time => ("Preferred day or time", "off"),
-            Step::Name => ("Your name", "name"),
-            Step::Contact => ("Your email or phone number", "email"),
-            Step::Notes => ("Notes (optional)", "off"),
+            Step::Intro | Step::Service => (t.prompt_service, "off"),
+            Step::Time => (t.prompt_time, "off"),
+            Step::Name => (t.prompt_name, "name"),
+            Step::Contact => (t.prompt_contact, "email"),
+            Step::Notes => (t.prompt_notes, "off"),
         };
         Some(Prompt {
             label,
@@ -475,20 +469,21 @@ impl Conversation {
     /// The answers as (label, value) rows, in the order they were asked.
     pub fn summary(&self) -> Vec<(&'static str, &str)> {
         let a = &self.answers;
+        let label = |field: Field| field.label(self.lang);
         let contact = a.contact.as_ref().map(|c| match c {
-            Contact::Email(e) => (Field::CustomerEmail.label(), e.as_str()),
-            Contact::Phone(p) => (Field::CustomerPhone.label(), p.as_str()),
+            Contact::Email(e) => (label(Field::CustomerEmail), e.as_str()),
+            Contact::Phone(p) => (label(Field::CustomerPhone), p.as_str()),
         });
         [
             a.service
                 .as_deref()
-                .map(|v| (Field::RequestedService.label(), v)),
+                .map(|v| (label(Field::RequestedService), v)),
             a.time
                 .as_deref()
-                .map(|v| (Field::PreferredDateTimeText.label(), v)),
-            a.name.as_deref().map(|v| (Field::CustomerName.label(), v)),
+                .map(|v| (label(Field::PreferredDateTimeText), v)),
+            a.name.as_deref().map(|v| (label(Field::CustomerName), v)),
             contact,
-            a.notes.as_deref().map(|v| (Field::Notes.label(), v)),
+            a.notes.as_deref().map(|v| (label(Field::Notes), v)),
         ]
         .into_iter()
         .flatten()
@@ -496,23 +491,31 @@ impl Conversation {
     }
 
     fn answer(&mut self, step: Step, text: &str) {
+        let (t, lang) = (self.t(), self.lang);
+        let problem = move |p: Problem| p.message(lang);
         let result = match step {
             Step::Intro => self.answer_intro(text),
             Step::Service => self.answer_service(text),
-            Step::Time => required(Field::PreferredDateTimeText, text, NEED_TIME).map(|time| {
-                self.answers.time = Some(time);
-            }),
+            Step::Time => {
+                required(lang, Field::PreferredDateTimeText, text, t.need_time).map(|time| {
+                    self.answers.time = Some(time);
+                })
+            }
             // An empty name is refused by core itself ("Please tell us your name.").
-            Step::Name => required(Field::CustomerName, text, "").map(|name| {
+            Step::Name => required(lang, Field::CustomerName, text, "").map(|name| {
                 self.answers.name = Some(name);
             }),
-            Step::Contact => lead::parse_contact(text).map(|contact| {
-                self.answers.contact = Some(contact);
-            }),
-            Step::Notes => lead::clean_field(Field::Notes, text).map(|notes| {
-                self.answers.notes = notes;
-                self.answers.notes_done = true;
-            }),
+            Step::Contact => lead::parse_contact(text)
+                .map(|contact| {
+                    self.answers.contact = Some(contact);
+                })
+                .map_err(problem),
+            Step::Notes => lead::check_field(Field::Notes, text)
+                .map(|notes| {
+                    self.answers.notes = notes;
+                    self.answers.notes_done = true;
+                })
+                .map_err(problem),
         };
         match result {
             Ok(()) => {
@@ -537,7 +540,7 @@ impl Conversation {
         let services: Vec<&str> = self.config.services.iter().map(String::as_str).collect();
         let found = intent::detect(text, &services);
         let time = found.time_text.as_deref().and_then(|t| {
-            lead::clean_field(Field::PreferredDateTimeText, t)
+            lead::check_field(Field::PreferredDateTimeText, t)
                 .ok()
                 .flatten()
         });
@@ -550,7 +553,7 @@ impl Conversation {
             (None, None) => None,
         };
         if let Some(heard) = heard {
-            self.say(Speaker::Bot, &["Got it: ", &heard, "."].concat());
+            self.say(Speaker::Bot, &fill(self.t().heard, &heard));
         }
         self.answers.service = found.service;
         self.answers.time = time;
@@ -563,7 +566,12 @@ impl Conversation {
         let services: Vec<&str> = self.config.services.iter().map(String::as_str).collect();
         let service = match intent::detect(text, &services).service {
             Some(listed) => listed,
-            None => required(Field::RequestedService, text, NEED_SERVICE)?,
+            None => required(
+                self.lang,
+                Field::RequestedService,
+                text,
+                self.t().need_service,
+            )?,
         };
         self.answers.service = Some(service);
         Ok(())
@@ -588,7 +596,7 @@ impl Conversation {
         match next {
             Some(step) => self.ask(step),
             None => {
-                self.say(Speaker::Bot, SUMMARY_INTRO);
+                self.say(Speaker::Bot, self.t().summary_intro);
                 self.state = State::Summary;
             }
         }
@@ -601,41 +609,19 @@ impl Conversation {
     }
 
     fn question(&self, step: Step) -> String {
+        let t = self.t();
         let business = self.config.business_name.as_str();
-        const COME_IN: &str = "When would you like to come in? A day or a time window is fine — ";
-        let parts: [&str; 3] = match step {
-            Step::Intro => [
-                "Hi! I can help you book with ",
-                business,
-                ". What would you like to book?",
-            ],
-            Step::Service => [ASK_SERVICE, "", ""],
-            Step::Time if self.config.request_only => {
-                [COME_IN, business, " will confirm a time with you."]
-            }
-            Step::Time => [
-                COME_IN,
-                self.provider_or_page(),
-                " will show what's actually available.",
-            ],
-            Step::Name => [ASK_NAME, "", ""],
-            Step::Contact => [ASK_CONTACT, "", ""],
-            Step::Notes => [
-                "Anything else ",
-                business,
-                " should know? This is optional — please don't share card or medical details.",
-            ],
+        let provider = self.config.provider_name.as_deref();
+        let (template, value) = match step {
+            Step::Intro => (t.greeting, business),
+            Step::Service => (t.ask_service, ""),
+            Step::Time if self.config.request_only => (t.ask_time_request_only, business),
+            Step::Time => (t.ask_time, copy::provider_or_page(self.lang, provider)),
+            Step::Name => (t.ask_name, ""),
+            Step::Contact => (t.ask_contact, ""),
+            Step::Notes => (t.ask_notes, business),
         };
-        parts.concat()
-    }
-
-    fn provider_or_page(&self) -> &str {
-        self.config
-            .provider_name
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .unwrap_or("the booking page")
+        fill(template, value)
     }
 
     fn sent(&mut self, outcome: SendOutcome) -> Effect {
@@ -653,16 +639,16 @@ impl Conversation {
                 let copy = copy.filter(|c| !c.trim().is_empty()).unwrap_or_else(|| {
                     if continue_url.is_some() {
                         let provider = provider_name.or_else(|| self.config.provider_name.clone());
-                        copy::handoff_copy(provider.as_deref())
+                        copy::handoff_copy(self.lang, provider.as_deref())
                     } else {
-                        copy::request_only_copy(&self.config.business_name)
+                        copy::request_only_copy(self.lang, &self.config.business_name)
                     }
                 });
                 let disclaimer = continue_url
                     .as_ref()
                     .and(disclaimer.or_else(|| self.config.disclaimer.clone()))
                     .filter(|d| !d.trim().is_empty());
-                self.say(Speaker::Bot, SENT);
+                self.say(Speaker::Bot, self.t().sent);
                 self.state = State::Done {
                     handoff_id: handoff_id.clone(),
                     copy,
@@ -687,12 +673,12 @@ impl Conversation {
             },
             SendOutcome::Unavailable { message } => {
                 self.state = State::Unavailable {
-                    message: message.unwrap_or_else(|| copy::BOOKING_UNAVAILABLE.to_string()),
+                    message: message.unwrap_or_else(|| self.t().booking_unavailable.to_string()),
                 };
             }
             SendOutcome::RateLimited { message } => {
                 self.state = State::Failed {
-                    message: message.unwrap_or_else(|| RATE_LIMITED.to_string()),
+                    message: message.unwrap_or_else(|| self.t().rate_limited.to_string()),
                     direct_url: self.config.direct_url().map(str::to_string),
                 };
             }
@@ -706,7 +692,7 @@ impl Conversation {
             .filter(|u| is_web_url(u))
             .or_else(|| self.config.direct_url().map(str::to_string));
         self.state = State::Failed {
-            message: copy::CAPTURE_FAILED.to_string(),
+            message: self.t().capture_failed.to_string(),
             direct_url,
         };
     }
@@ -744,8 +730,13 @@ impl Conversation {
 
 /// A cleaned, non-empty answer; `empty` is the message when cleaning leaves nothing
 /// (the name's own "required" message comes from core).
-fn required(field: Field, raw: &str, empty: &'static str) -> Result<String, &'static str> {
-    match lead::clean_field(field, raw)? {
+fn required(
+    lang: Lang,
+    field: Field,
+    raw: &str,
+    empty: &'static str,
+) -> Result<String, &'static str> {
+    match lead::check_field(field, raw).map_err(|p| p.message(lang))? {
         Some(value) => Ok(value),
         None => Err(empty),
     }
@@ -805,7 +796,11 @@ mod tests {
     }
 
     fn start(config: Config) -> Conversation {
-        Conversation::new(config, page())
+        Conversation::new(config, page(), Lang::En)
+    }
+
+    fn start_es(config: Config) -> Conversation {
+        Conversation::new(config, page(), Lang::Es)
     }
 
     fn say(c: &mut Conversation, text: &str) -> Effect {
@@ -826,7 +821,7 @@ mod tests {
             handoff_id: id.into(),
             continue_url: Some(format!("http://127.0.0.1:8787/r/{id}")),
             provider_name: Some("Calendly".into()),
-            copy: Some(copy::handoff_copy(Some("Calendly"))),
+            copy: Some(copy::handoff_copy(Lang::En, Some("Calendly"))),
             disclaimer: None,
         }
     }
@@ -947,7 +942,10 @@ mod tests {
         let mut c = start(spa());
         say(&mut c, "Massage");
         say(&mut c, "\u{7}");
-        assert_eq!((c.step(), last_bot(&c)), (Some(Step::Time), NEED_TIME));
+        assert_eq!(
+            (c.step(), last_bot(&c)),
+            (Some(Step::Time), Lang::En.strings().need_time)
+        );
         say(&mut c, "Saturday morning");
         say(&mut c, "12345");
         assert_eq!(c.step(), Some(Step::Name));
@@ -984,7 +982,7 @@ mod tests {
         say(&mut c, "Ada");
         say(&mut c, "not an email@");
         let expected = lead::parse_contact("not an email@").unwrap_err();
-        assert_eq!(last_bot(&c), expected);
+        assert_eq!(last_bot(&c), expected.message(Lang::En));
         assert!(c.transcript().last().is_some_and(|m| m.invalid));
     }
 
@@ -1225,7 +1223,7 @@ mod tests {
         assert_eq!(say(&mut c, "massage"), Effect::None);
         c.update(Input::Restart);
         assert!(matches!(c.card(), Card::Unavailable { .. }));
-        let links = c.config().contact_links();
+        let links = c.config().contact_links(Lang::En);
         assert_eq!(
             links,
             [
@@ -1249,14 +1247,14 @@ mod tests {
             contact_phone: None,
             ..spa()
         });
-        assert_eq!(only_email.config().contact_links().len(), 1);
-        assert!(!only_email.config().contact_links()[0].is_phone);
+        assert_eq!(only_email.config().contact_links(Lang::En).len(), 1);
+        assert!(!only_email.config().contact_links(Lang::En)[0].is_phone);
         let broken = start(Config {
             contact_phone: Some("call us".into()),
             contact_email: Some("x@y?cc=z".into()),
             ..spa()
         });
-        assert!(broken.config().contact_links().is_empty());
+        assert!(broken.config().contact_links(Lang::En).is_empty());
     }
 
     #[test]
@@ -1268,7 +1266,7 @@ mod tests {
         assert_eq!(
             c.card(),
             Card::Unavailable {
-                message: copy::BOOKING_UNAVAILABLE
+                message: Lang::En.strings().booking_unavailable
             }
         );
     }
@@ -1286,7 +1284,7 @@ mod tests {
         assert_eq!(c.step(), Some(Step::Contact));
         let n = c.transcript().len();
         assert_eq!(c.transcript()[n - 2].text, message);
-        assert_eq!(c.transcript()[n - 1].text, ASK_CONTACT);
+        assert_eq!(c.transcript()[n - 1].text, Lang::En.strings().ask_contact);
         say(&mut c, "555-123-4567");
         assert_eq!(
             c.card(),
@@ -1319,7 +1317,7 @@ mod tests {
         assert_eq!(
             c.card(),
             Card::Failed {
-                message: copy::CAPTURE_FAILED,
+                message: Lang::En.strings().capture_failed,
                 direct_url: Some("https://provider.example/direct"),
             }
         );
@@ -1379,6 +1377,207 @@ mod tests {
             c.step(),
             Some(Step::Time),
             "nothing from before is remembered"
+        );
+    }
+
+    fn to_summary_es(c: &mut Conversation) {
+        say(c, "quiero reservar un masaje el viernes por la tarde");
+        say(c, "Ada Lovelace");
+        say(c, "ada@example.com");
+        c.update(Input::Skip);
+        assert_eq!(c.card(), Card::Summary(c.summary()));
+    }
+
+    fn spa_es() -> Config {
+        Config {
+            business_name: "Spa Marina".into(),
+            services: vec!["Masaje".into(), "Facial".into()],
+            ..spa()
+        }
+    }
+
+    #[test]
+    fn speaks_spanish_from_greeting_to_the_honest_handoff() {
+        let mut c = start_es(spa_es());
+        assert_eq!(
+            last_bot(&c),
+            "¡Hola! Puedo ayudarte a reservar en Spa Marina. ¿Qué te gustaría reservar?"
+        );
+        assert_eq!(
+            c.prompt().map(|p| p.label),
+            Some("¿Qué te gustaría reservar?")
+        );
+        say(&mut c, "Quiero reservar un masaje el viernes por la tarde");
+        let bots: Vec<&str> = c
+            .transcript()
+            .iter()
+            .filter(|m| m.from == Speaker::Bot)
+            .map(|m| m.text.as_str())
+            .collect();
+        assert!(
+            bots.contains(&"Entendido: Masaje, viernes por la tarde."),
+            "{bots:?}"
+        );
+        assert_eq!(last_bot(&c), "¿Cómo te llamas?");
+        say(&mut c, "12345");
+        assert_eq!(last_bot(&c), "Escribe un nombre con letras, por favor.");
+        say(&mut c, "Ada Lovelace");
+        assert_eq!(
+            last_bot(&c),
+            "¿Cuál es el mejor email o teléfono para contactarte?"
+        );
+        say(&mut c, "ada@example");
+        assert_eq!(
+            last_bot(&c),
+            "Escribe un email válido, como nombre@ejemplo.com."
+        );
+        say(&mut c, "ada@example.com");
+        assert_eq!(
+            last_bot(&c),
+            "¿Algo más que Spa Marina deba saber? Es opcional — por favor, no compartas datos \
+             de tarjetas ni información médica."
+        );
+        assert_eq!(c.chips()[0].label, "Omitir");
+        say(&mut c, " OMITIR ");
+        assert_eq!(
+            c.summary(),
+            [
+                ("Servicio", "Masaje"),
+                ("Horario preferido", "viernes por la tarde"),
+                ("Nombre", "Ada Lovelace"),
+                ("Correo electrónico", "ada@example.com"),
+            ]
+        );
+        assert_eq!(
+            last_bot(&c),
+            "Esta es tu solicitud. Revísala antes de enviarla."
+        );
+        c.update(Input::Confirm);
+        c.update(Input::Sent(SendOutcome::Created {
+            handoff_id: "x".into(),
+            continue_url: Some("https://edge.example/r/x".into()),
+            provider_name: None,
+            copy: None,
+            disclaimer: None,
+        }));
+        assert_eq!(last_bot(&c), "Tu solicitud se ha enviado.");
+        assert!(matches!(
+            c.card(),
+            Card::Done {
+                copy: "Completarás tu reserva en Calendly. Aquí estaremos si necesitas ayuda.",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn spanish_questions_name_the_provider_or_the_business() {
+        let mut c = start_es(Config {
+            services: vec![],
+            provider_name: None,
+            ..spa_es()
+        });
+        assert_eq!(c.chips()[0].label, "Reservar una cita");
+        let book = c.chips()[0].input();
+        c.update(book);
+        assert_eq!(last_bot(&c), "¿Qué servicio te gustaría reservar?");
+        say(&mut c, "Un masaje");
+        assert_eq!(
+            last_bot(&c),
+            "¿Cuándo te gustaría venir? Basta con un día o una franja horaria — la página de \
+             reservas te mostrará la disponibilidad real."
+        );
+        say(&mut c, "\u{7}");
+        assert_eq!(
+            last_bot(&c),
+            "Dinos qué día u hora te viene bien, por favor."
+        );
+
+        let mut c = start_es(Config {
+            request_only: true,
+            ..spa_es()
+        });
+        say(&mut c, "Facial");
+        assert_eq!(
+            last_bot(&c),
+            "¿Cuándo te gustaría venir? Basta con un día o una franja horaria — Spa Marina te \
+             confirmará una hora."
+        );
+        say(&mut c, "el lunes");
+        say(&mut c, "Ada");
+        say(&mut c, "+1 555 987 6543");
+        c.update(Input::Skip);
+        c.update(Input::Confirm);
+        c.update(Input::Sent(SendOutcome::Created {
+            handoff_id: "x".into(),
+            continue_url: None,
+            provider_name: None,
+            copy: None,
+            disclaimer: None,
+        }));
+        assert!(matches!(
+            c.card(),
+            Card::Done {
+                copy: "¡Gracias! Spa Marina se pondrá en contacto contigo para acordar una hora. \
+                       Esto es una solicitud, no una reserva confirmada.",
+                continue_url: None,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn every_failure_is_said_in_spanish_with_a_way_forward() {
+        let c = start_es(Config {
+            booking_available: false,
+            ..spa_es()
+        });
+        assert_eq!(
+            c.card(),
+            Card::Unavailable {
+                message: "La reserva online no está disponible en este momento."
+            }
+        );
+        assert_eq!(
+            c.config()
+                .contact_links(Lang::Es)
+                .iter()
+                .map(|l| l.label.as_str())
+                .collect::<Vec<_>>(),
+            ["Llamar al +1 555 123 4567", "Escribir a hello@example.com"]
+        );
+
+        let mut c = start_es(spa_es());
+        to_summary_es(&mut c);
+        c.update(Input::Confirm);
+        c.update(Input::Sent(SendOutcome::Failed { fallback_url: None }));
+        assert!(matches!(
+            c.card(),
+            Card::Failed {
+                message: "Lo sentimos, no hemos podido guardar tu solicitud. Aún puedes reservar \
+                          directamente:",
+                direct_url: Some(_),
+            }
+        ));
+        c.update(Input::Retry);
+        c.update(Input::Confirm);
+        c.update(Input::Sent(SendOutcome::RateLimited { message: None }));
+        assert!(matches!(
+            c.card(),
+            Card::Failed {
+                message: "Demasiadas solicitudes. Espera un minuto y vuelve a intentarlo.",
+                ..
+            }
+        ));
+        let mut c = start_es(spa_es());
+        to_summary_es(&mut c);
+        c.update(Input::Confirm);
+        c.update(Input::Sent(SendOutcome::Unavailable { message: None }));
+        assert_eq!(
+            c.card(),
+            Card::Unavailable {
+                message: "La reserva online no está disponible en este momento."
+            }
         );
     }
 

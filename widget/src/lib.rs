@@ -21,17 +21,18 @@ use wasm_bindgen::prelude::*;
 use api::Opts;
 use conversation::{ContactLink, Conversation, Effect, Input};
 use dom::{CustomEvent, DataLayer, Element, Event, EventTarget, Object, ShadowRoot};
+use handoff_core::i18n::Strings;
 use view::View;
 
 /// How long a framed booking page may take to load before the link replaces it.
 const FRAME_TIMEOUT_MS: i32 = 6000;
 
 /// Mounts the assistant into `root`. `config` is the parsed `GET /api/v1/widget-config` body;
-/// `opts` is `{apiBase, edge, slug, industry, sourcePage, mode, open, host}`.
+/// `opts` is `{apiBase, edge, slug, industry, sourcePage, mode, open, host, lang}`.
 #[wasm_bindgen]
 pub fn mount(root: ShadowRoot, config: JsValue, opts: JsValue) {
     let opts = api::parse_opts(&opts);
-    let config = api::parse_config(&config);
+    let config = api::parse_config(&config, opts.lang);
     let broken = Broken {
         root: root.clone(),
         direct_url: config
@@ -40,8 +41,9 @@ pub fn mount(root: ShadowRoot, config: JsValue, opts: JsValue) {
             .unwrap_or_else(|| api::hosted_page(&opts)),
         contacts: config
             .as_ref()
-            .map(|c| c.contact_links())
+            .map(|c| c.contact_links(opts.lang))
             .unwrap_or_default(),
+        t: opts.lang.strings(),
     };
     std::panic::set_hook(Box::new(|_| show_broken()));
     // A trap while starting reaches the loader, which shows its own fallback link.
@@ -63,6 +65,7 @@ struct Broken {
     root: ShadowRoot,
     direct_url: String,
     contacts: Vec<ContactLink>,
+    t: &'static Strings,
 }
 
 thread_local! {
@@ -71,7 +74,7 @@ thread_local! {
 
 impl Broken {
     fn show(&self) {
-        view::render_broken(&self.root, &self.direct_url, &self.contacts);
+        view::render_broken(&self.root, &self.direct_url, &self.contacts, self.t);
     }
 }
 
@@ -101,12 +104,17 @@ impl App {
     fn start(root: ShadowRoot, config: conversation::Config, opts: Opts) {
         // Replacing the loader's launcher must not drop keyboard focus that was on it.
         let had_focus = root.active_element().is_some();
-        let view = View::build(&root, &config.business_name, opts.inline);
+        let view = View::build(
+            &root,
+            &config.business_name,
+            opts.inline,
+            opts.lang.strings(),
+        );
         let host = opts.host.clone().unwrap_or_else(|| root.host());
         let mode = if opts.inline { "inline" } else { "launcher" };
         host.set_attribute("data-handoff-widget", mode);
         let app: &'static App = Box::leak(Box::new(App {
-            convo: RefCell::new(Conversation::new(config, opts.page.clone())),
+            convo: RefCell::new(Conversation::new(config, opts.page.clone(), opts.lang)),
             view,
             opts,
             host,

@@ -4,24 +4,19 @@
 
 use std::cell::Cell;
 
-use handoff_core::copy;
+use handoff_core::i18n::{fill, Strings};
 
-use crate::conversation::{
-    Card, ContactLink, Conversation, Embed, Speaker, BOOK_LABEL, FRAME_BLOCKED_NOTE,
-    FRAME_FAILED_NOTE, OPEN_FRAME_LABEL, RESTART_LABEL, RETRY_LABEL, SEND_LABEL,
-};
+use crate::conversation::{Card, ContactLink, Conversation, Embed, Speaker};
 use crate::dom::{self, CssStyleSheet, Document, Element, Node, ShadowRoot};
 
 const CSS: &str = include_str!("style.css");
 const PANEL_ID: &str = "hw-panel";
 const INPUT_ID: &str = "hw-input";
-/// Shown when the widget itself breaks; booking must still be one tap away.
-pub const BROKEN: &str =
-    "Sorry, the booking assistant isn't working right now. You can still book directly:";
-const OPEN_BOOKING_PAGE: &str = "Open the booking page";
 
 pub struct View {
     doc: Document,
+    /// The visitor's language catalogue.
+    t: &'static Strings,
     launcher: Option<Element>,
     panel: Element,
     body: Element,
@@ -95,11 +90,11 @@ fn contact_cta(doc: &Document, parent: &Node, intro: &str, links: &[ContactLink]
 
 impl View {
     /// Builds the launcher (unless inline), the panel, the log and the answer form.
-    pub fn build(root: &ShadowRoot, business: &str, inline: bool) -> View {
+    pub fn build(root: &ShadowRoot, business: &str, inline: bool, t: &'static Strings) -> View {
         let doc = root.owner_document();
         reset(&doc, root);
         let launcher = (!inline).then(|| {
-            let b = button(&doc, root, "hw-launcher", "toggle", BOOK_LABEL);
+            let b = button(&doc, root, "hw-launcher", "toggle", t.book);
             set_attrs(
                 &b,
                 &[
@@ -116,15 +111,15 @@ impl View {
             &[
                 ("id", PANEL_ID),
                 ("role", if inline { "region" } else { "dialog" }),
-                ("aria-label", &["Booking assistant for ", business].concat()),
+                ("aria-label", &fill(t.assistant_for, business)),
             ],
         );
         let head = add(&doc, &panel, "div", "hw-head", "");
         let title = add(&doc, &head, "p", "hw-title", business);
-        add(&doc, &title, "span", "", "Booking assistant");
+        add(&doc, &title, "span", "", t.assistant);
         if !inline {
             panel.set_attribute("hidden", "");
-            button(&doc, &head, "hw-close", "close", "\u{d7}").set_attribute("aria-label", "Close");
+            button(&doc, &head, "hw-close", "close", "\u{d7}").set_attribute("aria-label", t.close);
         }
         let body = add(&doc, &panel, "div", "hw-body", "");
         let log = add(&doc, &body, "div", "hw-log", "");
@@ -144,12 +139,13 @@ impl View {
                 ("id", INPUT_ID),
                 ("type", "text"),
                 ("enterkeyhint", "send"),
-                ("placeholder", "Type your answer\u{2026}"),
+                ("placeholder", t.placeholder),
             ],
         );
-        add(&doc, &form, "button", "hw-send", "Send").set_attribute("type", "submit");
+        add(&doc, &form, "button", "hw-send", t.send).set_attribute("type", "submit");
         View {
             doc,
+            t,
             launcher,
             panel,
             body,
@@ -259,12 +255,12 @@ impl View {
     }
 
     fn render_card(&self, c: &Conversation) {
-        let doc = &self.doc;
+        let (doc, t) = (&self.doc, self.t);
         let card: &Node = &self.card;
         card.set_text_content("");
         let business = c.config().business_name.as_str();
-        let links = c.config().contact_links();
-        let reach = ["Questions? You can reach ", business, " directly:"].concat();
+        let links = c.config().contact_links(c.lang());
+        let reach = fill(t.reach_questions, business);
         match c.card() {
             Card::None => {}
             Card::Summary(rows) => {
@@ -274,11 +270,11 @@ impl View {
                     add(doc, &dl, "dd", "", value);
                 }
                 let actions = add(doc, card, "div", "hw-actions", "");
-                button(doc, &actions, "hw-confirm", "confirm", SEND_LABEL);
-                button(doc, &actions, "hw-restart", "restart", RESTART_LABEL);
+                button(doc, &actions, "hw-confirm", "confirm", t.send_request);
+                button(doc, &actions, "hw-restart", "restart", t.start_over);
             }
             Card::Sending => {
-                add(doc, card, "p", "hw-sending", "Sending your request\u{2026}");
+                add(doc, card, "p", "hw-sending", t.sending);
             }
             Card::Done {
                 copy,
@@ -295,21 +291,21 @@ impl View {
                     // visible for visitors who would rather have the whole tab.
                     (Embed::Frame, Some(url)) => {
                         let frame = add(doc, card, "iframe", "hw-frame", "");
-                        set_attrs(&frame, &[("src", url), ("title", OPEN_FRAME_LABEL)]);
-                        top_link(doc, card, "hw-continue hw-open", url, OPEN_FRAME_LABEL);
+                        set_attrs(&frame, &[("src", url), ("title", t.open_frame)]);
+                        top_link(doc, card, "hw-continue hw-open", url, t.open_frame);
                     }
                     (Embed::Blocked, Some(_)) => {
-                        add(doc, card, "p", "hw-note", FRAME_BLOCKED_NOTE);
+                        add(doc, card, "p", "hw-note", t.frame_blocked);
                     }
                     (Embed::FrameFailed, Some(_)) => {
-                        add(doc, card, "p", "hw-note", FRAME_FAILED_NOTE);
+                        add(doc, card, "p", "hw-note", t.frame_failed);
                     }
                     _ => {}
                 }
                 if let (Some(url), false) = (continue_url, embed == Embed::Frame) {
-                    top_link(doc, card, "hw-continue", url, copy::CONTINUE_LABEL);
+                    top_link(doc, card, "hw-continue", url, t.continue_to_booking);
                     let line = add(doc, card, "p", "hw-rawline", "");
-                    top_link(doc, &line, "hw-raw", url, copy::RAW_LINK_LABEL);
+                    top_link(doc, &line, "hw-raw", url, t.raw_link);
                     add(doc, &line, "span", "hw-url", url);
                 }
                 contact_cta(doc, card, &reach, &links);
@@ -322,16 +318,15 @@ impl View {
                 error.set_attribute("role", "alert");
                 add(doc, &error, "p", "", message);
                 if let Some(url) = direct_url {
-                    top_link(doc, &error, "hw-direct", url, OPEN_BOOKING_PAGE);
+                    top_link(doc, &error, "hw-direct", url, t.open_booking_page);
                 }
                 contact_cta(doc, &error, &reach, &links);
-                button(doc, card, "hw-retry", "retry", RETRY_LABEL);
+                button(doc, card, "hw-retry", "retry", t.try_again);
             }
             Card::Unavailable { message } => {
                 let box_ = add(doc, card, "div", "hw-unavailable", "");
                 add(doc, &box_, "p", "", message);
-                let intro = ["You can reach ", business, " directly:"].concat();
-                contact_cta(doc, &box_, &intro, &links);
+                contact_cta(doc, &box_, &fill(t.reach, business), &links);
             }
         }
     }
@@ -348,12 +343,17 @@ fn show(el: &Element, shown: bool) {
 
 /// The last resort when the widget itself fails: an apology, the direct link and the contact
 /// links, drawn from scratch so it does not depend on any state that may be broken.
-pub fn render_broken(root: &ShadowRoot, direct_url: &str, contacts: &[ContactLink]) {
+pub fn render_broken(
+    root: &ShadowRoot,
+    direct_url: &str,
+    contacts: &[ContactLink],
+    t: &'static Strings,
+) {
     let doc = root.owner_document();
     reset(&doc, root);
     let boxed = add(&doc, root, "div", "hw-broken hw-error", "");
     boxed.set_attribute("role", "alert");
-    add(&doc, &boxed, "p", "", BROKEN);
-    top_link(&doc, &boxed, "hw-direct", direct_url, OPEN_BOOKING_PAGE);
-    contact_cta(&doc, &boxed, "Or contact the business:", contacts);
+    add(&doc, &boxed, "p", "", t.broken);
+    top_link(&doc, &boxed, "hw-direct", direct_url, t.open_booking_page);
+    contact_cta(&doc, &boxed, t.contact_business, contacts);
 }

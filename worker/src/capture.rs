@@ -2,9 +2,10 @@
 //! so both rate-limit, validate, redact and fail over in exactly the same way.
 use handoff_core::{
     crypto::hash_ip,
+    i18n::Lang,
     id::HandoffId,
     lead::{validate_lead, LeadInput},
-    privacy::{consent_satisfied, CONSENT_REQUIRED},
+    privacy::consent_satisfied,
     redirect::Prefill,
     settings::BookingMode,
 };
@@ -37,6 +38,7 @@ pub async fn capture_lead(
     client: &Client,
     input: &LeadInput,
     consent_given: bool,
+    lang: Lang,
 ) -> AppResult<Captured> {
     let ip_hash = http::header(req, "CF-Connecting-IP")
         .and_then(|ip| app.ip_salt().map(|salt| hash_ip(&salt, &ip)));
@@ -59,12 +61,12 @@ pub async fn capture_lead(
             let mut errors = match lead {
                 Err(errors) => errors
                     .iter()
-                    .map(|e| (e.field.json_name(), e.message))
+                    .map(|e| (e.field.json_name(), e.message(lang)))
                     .collect(),
                 Ok(_) => Vec::new(),
             };
             if !consent_ok {
-                errors.push(("consentGiven", CONSENT_REQUIRED));
+                errors.push(("consentGiven", lang.pages().consent_required));
             }
             return Err(AppError::Validation(errors));
         }

@@ -1,6 +1,7 @@
 //! The service's one error type and the only place that decides what a failure looks like
 //! on the wire. Internals (D1 messages, stack traces) are logged by kind, never sent, and
 //! payloads or personal data are never logged.
+use handoff_core::i18n::{fill, Lang};
 use serde_json::{json, Map, Value};
 use worker::Response;
 
@@ -99,8 +100,15 @@ impl AppError {
         }
     }
 
-    /// The sentence a person reads.
+    /// The sentence a person reads, in English.
     pub fn message(&self) -> String {
+        self.message_in(Lang::En)
+    }
+
+    /// The sentence a person reads: in `lang` for what a visitor can meet (the capture API and
+    /// the hosted page), in English for what only developers and admins see.
+    pub fn message_in(&self, lang: Lang) -> String {
+        let (t, pages) = (lang.strings(), lang.pages());
         match self {
             AppError::NotFound => "We couldn't find that.".into(),
             AppError::MethodNotAllowed(allow) => format!("This address only accepts {allow}."),
@@ -109,20 +117,14 @@ impl AppError {
             AppError::ForbiddenOrigin => {
                 "This website isn't allowed to send booking requests for this business.".into()
             }
-            AppError::BookingUnavailable => handoff_core::copy::BOOKING_UNAVAILABLE.into(),
+            AppError::BookingUnavailable => t.booking_unavailable.into(),
             AppError::Conflict(why) => (*why).into(),
-            AppError::PayloadTooLarge(limit) => {
-                format!("The request is too large (the limit is {limit} bytes).")
-            }
+            AppError::PayloadTooLarge(limit) => fill(pages.too_large, &limit.to_string()),
             AppError::UnsupportedMediaType => "Send the request as application/json.".into(),
-            AppError::Validation(_) => "Please check the highlighted fields.".into(),
-            AppError::RateLimited => {
-                "Too many requests. Please wait a minute and try again.".into()
-            }
-            AppError::CaptureFailed { .. } => handoff_core::copy::CAPTURE_FAILED.into(),
-            AppError::Storage(_) | AppError::Internal(_) => {
-                "Something went wrong on our side. Please try again in a moment.".into()
-            }
+            AppError::Validation(_) => pages.check_fields.into(),
+            AppError::RateLimited => t.rate_limited.into(),
+            AppError::CaptureFailed { .. } => t.capture_failed.into(),
+            AppError::Storage(_) | AppError::Internal(_) => pages.server_error.into(),
         }
     }
 
@@ -140,10 +142,15 @@ impl AppError {
     }
 
     pub fn json_response(&self) -> Response {
+        self.json_response_in(Lang::En)
+    }
+
+    /// The JSON error with its messages in `lang` (see [`AppError::message_in`]).
+    pub fn json_response_in(&self, lang: Lang) -> Response {
         self.log();
         let mut body = Map::new();
         body.insert("error".into(), json!(self.code()));
-        body.insert("message".into(), json!(self.message()));
+        body.insert("message".into(), json!(self.message_in(lang)));
         match self {
             AppError::Validation(fields) => {
                 let fields: Map<String, Value> = fields

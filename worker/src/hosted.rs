@@ -1,9 +1,12 @@
 //! `/b/:slug` — the hosted booking page: a plain server-rendered form that works with
 //! JavaScript disabled. Businesses link to it directly (social bios, emails) and the widget's
 //! loader falls back to it when wasm cannot run. Same core validation, same honest copy,
-//! same tracking link as the widget.
+//! same tracking link as the widget, in the same languages: `?lang=` (the widget's links carry
+//! it), else the browser's `Accept-Language`, else English. The form posts back to its own URL,
+//! so the answer keeps the language.
 use handoff_core::{
     copy,
+    i18n::{self, fill, Lang},
     lead::{Field, LeadInput},
     settings::BookingMode,
 };
@@ -15,11 +18,18 @@ use crate::{
     capture::capture_lead,
     error::AppError,
     http,
-    pages::{self, contact_cta, layout},
+    pages::{self, contact_cta, layout_in},
     repo::Client,
 };
 
 const FORM_BODY_LIMIT: usize = 8 * 1024;
+
+/// The visitor's language: `?lang=`, else `Accept-Language`, else English.
+fn visitor_lang(req: &Request) -> Lang {
+    let explicit = http::query_param(req, "lang");
+    let accepted = http::header(req, "Accept-Language").unwrap_or_default();
+    i18n::negotiate(explicit.as_deref(), i18n::accept_language(&accepted))
+}
 
 /// The visitor's answers and the messages to show next to them.
 #[derive(Default)]
@@ -46,28 +56,32 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
     ) {
         return resp;
     }
+    let lang = visitor_lang(&req);
     let client = match app.repo.client_by_slug(slug).await {
         Ok(Some(client)) => client,
-        Ok(None) => return pages::not_found_page(),
+        Ok(None) => return pages::not_found_page_in(lang),
         Err(e) => {
             e.log();
-            return pages::link_temporarily_unavailable();
+            return pages::link_temporarily_unavailable_in(lang);
         }
     };
     if client.settings.booking_mode == BookingMode::External && !client.settings.booking_available()
     {
-        return pages::booking_unavailable(&client);
+        return pages::booking_unavailable_in(&client, lang);
     }
+    let page = Page {
+        client: &client,
+        lang,
+    };
     if req.method() != Method::Post {
-        return form_page(200, &client, &FormState::default());
+        return page.form(200, &FormState::default());
     }
     // A form posted from another site is not this visitor's request.
     if http::header(&req, "Sec-Fetch-Site").as_deref() == Some("cross-site") {
-        return form_page(
+        return page.form(
             403,
-            &client,
             &FormState {
-                notice: Some("Please use the form on this page.".into()),
+                notice: Some(lang.pages().use_this_form.into()),
                 ..FormState::default()
             },
         );
@@ -75,11 +89,10 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
     let body = match http::read_body(&mut req, FORM_BODY_LIMIT).await {
         Ok(body) => body,
         Err(e) => {
-            return form_page(
+            return page.form(
                 e.status(),
-                &client,
                 &FormState {
-                    notice: Some(e.message()),
+                    notice: Some(e.message_in(lang)),
                     ..FormState::default()
                 },
             )
@@ -88,11 +101,10 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
     let input = lead_from_form(&body, app);
     let consent =
         url::form_urlencoded::parse(&body).any(|(k, v)| k == "consentGiven" && !v.is_empty());
-    match capture_lead(app, &req, &client, &input, consent).await {
-        Ok(captured) => done_page(&client, captured.continue_url.as_deref()),
-        Err(AppError::Validation(errors)) => form_page(
+    match capture_lead(app, &req, &client, &input, consent, lang).await {
+        Ok(captured) => page.done(captured.continue_url.as_deref()),
+        Err(AppError::Validation(errors)) => page.form(
             422,
-            &client,
             &FormState {
                 input: input.for_redisplay(),
                 errors,
@@ -100,18 +112,17 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
             },
         ),
         Err(AppError::CaptureFailed { fallback_url, .. }) => {
-            capture_failed_page(&client, fallback_url.as_deref())
+            page.capture_failed(fallback_url.as_deref())
         }
-        Err(AppError::BookingUnavailable) => pages::booking_unavailable(&client),
+        Err(AppError::BookingUnavailable) => pages::booking_unavailable_in(&client, lang),
         Err(e) => {
             e.log();
-            form_page(
+            page.form(
                 e.status(),
-                &client,
                 &FormState {
                     input: input.for_redisplay(),
                     errors: Vec::new(),
-                    notice: Some(e.message()),
+                    notice: Some(e.message_in(lang)),
                 },
             )
         }
@@ -143,6 +154,7 @@ fn lead_from_form(body: &[u8], app: &App) -> LeadInput {
 }
 
 fn field(
+    lang: Lang,
     state: &FormState,
     field: Field,
     kind: &str,
@@ -163,7 +175,7 @@ fn field(
     let error_id = format!("{name}-error");
     html! {
         div.field.invalid[error.is_some()] {
-            label for=(name) { (field.label()) @if let Some(hint) = hint { " " span.hint { (hint) } } }
+            label for=(name) { (field.label(lang)) @if let Some(hint) = hint { " " span.hint { (hint) } } }
             @if kind == "textarea" {
                 textarea id=(name) name=(name) maxlength=(field.max_chars()) rows="3"
                     aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id.as_str())] { (value) }
@@ -178,63 +190,92 @@ fn field(
     }
 }
 
-fn form_page(status: u16, client: &Client, state: &FormState) -> Response {
-    let s = &client.settings;
-    let title = format!("Book with {}", client.name);
-    let body = html! {
-        h1 { (title) }
-        @match s.booking_mode {
-            BookingMode::External => p { "Tell us what you'd like, then you'll continue to "
-                (s.external_booking_provider_name.as_deref().unwrap_or("the booking page"))
-                " to pick a time and complete your booking." },
-            BookingMode::Internal => p { "Send a request and " (client.name) " will contact you to arrange a time." },
-        }
-        @if let Some(notice) = &state.notice { p.error role="alert" { (notice) } }
-        @if !state.errors.is_empty() { p.error role="alert" { "Please check the highlighted fields." } }
-        form method="post" novalidate {
-            (field(state, Field::RequestedService, "text", Some("(what would you like?)"), (!s.services.is_empty()).then_some("services")))
-            @if !s.services.is_empty() {
-                datalist id="services" { @for service in &s.services { option value=(service) {} } }
+/// The hosted page for one client, in the visitor's language.
+struct Page<'a> {
+    client: &'a Client,
+    lang: Lang,
+}
+
+impl Page<'_> {
+    fn title(&self) -> String {
+        fill(self.lang.pages().book_with, &self.client.name)
+    }
+
+    fn form(&self, status: u16, state: &FormState) -> Response {
+        let (client, lang) = (self.client, self.lang);
+        let (t, pages) = (lang.strings(), lang.pages());
+        let s = &client.settings;
+        let title = self.title();
+        let services = (!s.services.is_empty()).then_some("services");
+        let body = html! {
+            h1 { (title) }
+            @match s.booking_mode {
+                BookingMode::External => p { (fill(pages.intro_external, copy::provider_or_page(lang, s.external_booking_provider_name.as_deref()))) },
+                BookingMode::Internal => p { (fill(pages.intro_request_only, &client.name)) },
             }
-            (field(state, Field::PreferredDateTimeText, "text", Some("(a day or time window is fine)"), None))
-            (field(state, Field::CustomerName, "text", None, None))
-            (field(state, Field::CustomerEmail, "email", Some("(email or phone)"), None))
-            (field(state, Field::CustomerPhone, "tel", None, None))
-            (field(state, Field::Notes, "textarea", Some("(optional)"), None))
-            p.small { "Please don't include card numbers or medical details." }
-            button type="submit" { @if s.booking_mode == BookingMode::External { "Continue" } @else { "Send request" } }
-        }
-        (contact_cta(client))
-    };
-    http::html(status, layout(&title, body))
-}
+            @if let Some(notice) = &state.notice { p.error role="alert" { (notice) } }
+            @if !state.errors.is_empty() { p.error role="alert" { (pages.check_fields) } }
+            form method="post" novalidate {
+                (field(lang, state, Field::RequestedService, "text", Some(pages.hint_service), services))
+                @if !s.services.is_empty() {
+                    datalist id="services" { @for service in &s.services { option value=(service) {} } }
+                }
+                (field(lang, state, Field::PreferredDateTimeText, "text", Some(pages.hint_time), None))
+                (field(lang, state, Field::CustomerName, "text", None, None))
+                (field(lang, state, Field::CustomerEmail, "email", Some(pages.hint_contact), None))
+                (field(lang, state, Field::CustomerPhone, "tel", None, None))
+                (field(lang, state, Field::Notes, "textarea", Some(pages.hint_optional), None))
+                p.small { (pages.no_card) }
+                @if s.consent_required {
+                    @let error = state.errors.iter().find(|(name, _)| *name == "consentGiven").map(|(_, m)| *m);
+                    div.field.consent.invalid[error.is_some()] {
+                        label {
+                            input type="checkbox" name="consentGiven" value="yes" required
+                                aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "consentGiven-error")];
+                            " " (s.consent_text.as_deref().unwrap_or(pages.consent_default))
+                        }
+                        @if let Some(error) = error { p.error #consentGiven-error { (error) } }
+                    }
+                }
+                button type="submit" { @if s.booking_mode == BookingMode::External { (pages.continue_button) } @else { (t.send_request) } }
+            }
+            (contact_cta(client, lang))
+        };
+        http::html(status, layout_in(lang, &title, body))
+    }
 
-fn done_page(client: &Client, continue_url: Option<&str>) -> Response {
-    let s = &client.settings;
-    let body = html! {
-        @if let Some(url) = continue_url {
-            h1 { "One more step" }
-            p.copy { (copy::handoff_copy(s.external_booking_provider_name.as_deref())) }
-            @if let Some(disclaimer) = &s.external_booking_disclaimer { p.small { (disclaimer) } }
-            p { a.primary href=(url) target="_top" { (copy::CONTINUE_LABEL) } }
-            p.small { a.raw href=(url) target="_top" { (copy::RAW_LINK_LABEL) } br; span.rawurl { (url) } }
-        } @else {
-            h1 { "Request sent" }
-            p.copy { (copy::request_only_copy(&client.name)) }
-        }
-        (contact_cta(client))
-    };
-    http::html(201, layout(&format!("Book with {}", client.name), body))
-}
+    fn done(&self, continue_url: Option<&str>) -> Response {
+        let (client, lang) = (self.client, self.lang);
+        let (t, pages) = (lang.strings(), lang.pages());
+        let s = &client.settings;
+        let body = html! {
+            @if let Some(url) = continue_url {
+                h1 { (pages.done_title) }
+                p.copy { (copy::handoff_copy(lang, s.external_booking_provider_name.as_deref())) }
+                @if let Some(disclaimer) = &s.external_booking_disclaimer { p.small { (disclaimer) } }
+                p { a.primary href=(url) target="_top" { (t.continue_to_booking) } }
+                p.small { a.raw href=(url) target="_top" { (t.raw_link) } br; span.rawurl { (url) } }
+            } @else {
+                h1 { (pages.request_sent) }
+                p.copy { (copy::request_only_copy(lang, &client.name)) }
+            }
+            (contact_cta(client, lang))
+        };
+        http::html(201, layout_in(lang, &self.title(), body))
+    }
 
-fn capture_failed_page(client: &Client, fallback_url: Option<&str>) -> Response {
-    let body = html! {
-        h1 { "Sorry about that" }
-        p { (copy::CAPTURE_FAILED) }
-        @if let Some(url) = fallback_url {
-            p { a.primary href=(url) target="_top" { "Book on " (client.settings.external_booking_provider_name.as_deref().unwrap_or("the booking page")) } }
-        }
-        (contact_cta(client))
-    };
-    http::html(503, layout("Booking request not saved", body))
+    fn capture_failed(&self, fallback_url: Option<&str>) -> Response {
+        let (client, lang) = (self.client, self.lang);
+        let pages = lang.pages();
+        let provider = client.settings.external_booking_provider_name.as_deref();
+        let body = html! {
+            h1 { (pages.sorry) }
+            p { (lang.strings().capture_failed) }
+            @if let Some(url) = fallback_url {
+                p { a.primary href=(url) target="_top" { (fill(pages.book_on, copy::provider_or_page(lang, provider))) } }
+            }
+            (contact_cta(client, lang))
+        };
+        http::html(503, layout_in(lang, pages.not_saved_title, body))
+    }
 }

@@ -1,5 +1,6 @@
-//! Server-rendered pages visitors can land on (maud escapes every interpolated value).
-use handoff_core::copy;
+//! Server-rendered pages visitors can land on (maud escapes every interpolated value), in the
+//! visitor's language where we know it (the hosted booking page); English otherwise.
+use handoff_core::i18n::{fill, Lang};
 use maud::{html, Markup, DOCTYPE};
 use worker::Response;
 
@@ -31,9 +32,14 @@ button,a.primary{display:inline-block;font:inherit;font-weight:600;padding:.7rem
 ";
 
 pub fn layout(title: &str, body: Markup) -> String {
+    layout_in(Lang::En, title, body)
+}
+
+/// A page whose words are in `lang` (`<html lang>` says so, for screen readers and translators).
+pub fn layout_in(lang: Lang, title: &str, body: Markup) -> String {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -48,15 +54,16 @@ pub fn layout(title: &str, body: Markup) -> String {
 }
 
 /// Phone and email links for a client, only those it has.
-pub fn contact_cta(client: &Client) -> Markup {
+pub fn contact_cta(client: &Client, lang: Lang) -> Markup {
+    let t = lang.strings();
     html! {
         @if client.contact_phone.is_some() || client.contact_email.is_some() {
             div.cta {
                 @if let Some(phone) = &client.contact_phone {
-                    a href={ "tel:" (phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()) } { "Call " (phone) }
+                    a href={ "tel:" (phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()) } { (fill(t.call, phone)) }
                 }
                 @if let Some(email) = &client.contact_email {
-                    a href={ "mailto:" (email) } { "Email " (email) }
+                    a href={ "mailto:" (email) } { (fill(t.email, email)) }
                 }
             }
         }
@@ -77,13 +84,19 @@ pub fn link_not_found() -> Response {
 }
 
 pub fn link_temporarily_unavailable() -> Response {
+    link_temporarily_unavailable_in(Lang::En)
+}
+
+pub fn link_temporarily_unavailable_in(lang: Lang) -> Response {
+    let pages = lang.pages();
     http::html(
         503,
-        layout(
-            "Booking link temporarily unavailable",
+        layout_in(
+            lang,
+            pages.link_unavailable_title,
             html! {
-                h1 { "We couldn't open the booking page just now" }
-                p { "Please try the link again in a moment. If it keeps failing, go back to the business's website and contact them directly." }
+                h1 { (pages.link_unavailable_heading) }
+                p { (pages.link_unavailable) }
             },
         ),
     )
@@ -110,27 +123,39 @@ pub fn prefetch_declined() -> Response {
 }
 
 pub fn booking_unavailable(client: &Client) -> Response {
+    booking_unavailable_in(client, Lang::En)
+}
+
+pub fn booking_unavailable_in(client: &Client, lang: Lang) -> Response {
+    let t = lang.strings();
     http::html(
         200,
-        layout(
-            "Online booking unavailable",
+        layout_in(
+            lang,
+            lang.pages().unavailable_title,
             html! {
-                h1 { (copy::BOOKING_UNAVAILABLE) }
-                p { "You can reach " (client.name) " directly:" }
-                (contact_cta(client))
+                h1 { (t.booking_unavailable) }
+                p { (fill(t.reach, &client.name)) }
+                (contact_cta(client, lang))
             },
         ),
     )
 }
 
 pub fn not_found_page() -> Response {
+    not_found_page_in(Lang::En)
+}
+
+pub fn not_found_page_in(lang: Lang) -> Response {
+    let pages = lang.pages();
     http::html(
         404,
-        layout(
-            "Page not found",
+        layout_in(
+            lang,
+            pages.not_found_title,
             html! {
-                h1 { "Page not found" }
-                p { "There is nothing at this address." }
+                h1 { (pages.not_found_title) }
+                p { (pages.not_found) }
             },
         ),
     )

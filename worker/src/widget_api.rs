@@ -3,7 +3,7 @@
 //! Both are cross-origin by nature (the widget runs on the business's site), so both answer
 //! CORS only to the origins that client allowed, with `Vary: Origin`. The client is named by
 //! its public slug and verified by that origin; no other id is accepted from the caller.
-use handoff_core::{copy, lead::LeadInput, settings::BookingMode};
+use handoff_core::{copy, i18n::Lang, lead::LeadInput, settings::BookingMode};
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Method, Request, Response};
@@ -78,8 +78,14 @@ pub async fn config(app: &App, req: Request) -> Response {
         "disclaimer": s.external_booking_disclaimer,
         "services": s.quick_replies(),
         // The line the visitor must tick before sending, when the business requires one
-        // (`text` null: the widget's own wording in the visitor's language).
-        "consent": s.consent_required.then(|| json!({ "text": s.consent_text })),
+        // (`text`: the business's wording, or null for ours, given in every language we speak).
+        "consent": s.consent_required.then(|| json!({
+            "text": s.consent_text,
+            "default": Lang::ALL
+                .iter()
+                .map(|l| (l.tag().to_string(), json!(l.pages().consent_default)))
+                .collect::<serde_json::Map<_, _>>(),
+        })),
         "contact": { "email": client.contact_email, "phone": client.contact_phone },
         "fallbackUrl": links::direct_target(&client, None).map(|u| u.to_string()),
         "hostedPageUrl": links::hosted_page_url(&app.edge, &client.slug),
@@ -129,8 +135,20 @@ pub async fn capture(app: &App, mut req: Request) -> Response {
     };
     let origin = http::header(&req, "Origin");
     let cors = cors.as_deref();
-    let result = capture_for(app, &mut req, &client, origin.as_deref(), cors.is_some()).await;
-    respond(result, cors)
+    // `?lang=` (the widget sends its own): the copy and the visitor-facing errors. English by default.
+    let lang = http::query_param(&req, "lang")
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or_default();
+    let result = capture_for(
+        app,
+        &mut req,
+        &client,
+        origin.as_deref(),
+        cors.is_some(),
+        lang,
+    )
+    .await;
+    http::with_cors(result.unwrap_or_else(|e| e.json_response_in(lang)), cors)
 }
 
 async fn capture_for(
@@ -139,6 +157,7 @@ async fn capture_for(
     client: &Client,
     origin: Option<&str>,
     origin_allowed: bool,
+    lang: Lang,
 ) -> AppResult<Response> {
     // A browser always sends Origin on a cross-origin POST; only the client's own sites may write.
     if origin.is_none() || !origin_allowed {
@@ -148,7 +167,7 @@ async fn capture_for(
     let body = http::read_body(req, CAPTURE_BODY_LIMIT).await?;
     let input: CaptureBody = http::parse_json(&body)?;
     let consent = input.consent_given.unwrap_or(false);
-    let captured = capture_lead(app, req, client, &(&input).into(), consent).await?;
+    let captured = capture_lead(app, req, client, &(&input).into(), consent, lang).await?;
 
     let s = &client.settings;
     let body = match captured.continue_url {
@@ -158,14 +177,14 @@ async fn capture_for(
             "bookingMode": "external",
             "continueUrl": continue_url,
             "providerName": captured.provider_name,
-            "copy": copy::handoff_copy(captured.provider_name.as_deref()),
+            "copy": copy::handoff_copy(lang, captured.provider_name.as_deref()),
             "disclaimer": s.external_booking_disclaimer,
         }),
         None => json!({
             "id": captured.id.as_str(),
             "status": "new",
             "bookingMode": "internal",
-            "copy": copy::request_only_copy(&client.name),
+            "copy": copy::request_only_copy(lang, &client.name),
         }),
     };
     Ok(http::json(201, &body))
