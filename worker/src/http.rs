@@ -101,10 +101,11 @@ pub async fn read_body(req: &mut Request, limit: usize) -> AppResult<Vec<u8>> {
             return Err(AppError::PayloadTooLarge(limit));
         }
     }
-    let body = req
-        .bytes()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("Could not read the request body ({e}).")))?;
+    let body = req.bytes().await.map_err(|e| {
+        // The runtime's message is for our log, not for the caller.
+        worker::console_warn!("reading a request body failed: {}", e);
+        AppError::BadRequest("Could not read the request body.".into())
+    })?;
     if body.len() > limit {
         return Err(AppError::PayloadTooLarge(limit));
     }
@@ -130,9 +131,22 @@ pub fn require_json(req: &Request) -> AppResult<()> {
     }
 }
 
-/// Parses a JSON body into `T`, answering 400 with serde's own explanation (which names the
-/// offending field or position, never echoes values).
+/// Parses a JSON object body into `T`, answering 400 with serde's own explanation for a bad
+/// field (it names the field and position, and echoes only unknown field names and
+/// non-string values).
+///
+/// Anything but an object is refused first: serde reads a JSON array positionally into a
+/// struct's fields (`["Ada","ada@example.com"]` would be a lead), and its message for other
+/// values names our Rust type.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        let valid = serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
+        return Err(AppError::BadRequest(if valid {
+            "The request body must be a JSON object.".into()
+        } else {
+            "The request body is not valid JSON.".into()
+        }));
+    }
     serde_json::from_slice(body).map_err(|e| {
         let why = match e.classify() {
             serde_json::error::Category::Data => {
