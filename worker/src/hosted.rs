@@ -21,6 +21,9 @@ use crate::{
 
 const FORM_BODY_LIMIT: usize = 8 * 1024;
 
+/// What a request that did not come from this page's form is told.
+const USE_THIS_FORM: &str = "Please use the form on this page.";
+
 /// The visitor's answers and the messages to show next to them.
 #[derive(Default)]
 struct FormState {
@@ -67,25 +70,31 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
             403,
             &client,
             &FormState {
-                notice: Some("Please use the form on this page.".into()),
+                notice: Some(USE_THIS_FORM.into()),
                 ..FormState::default()
             },
         );
     }
-    let body = match http::read_body(&mut req, FORM_BODY_LIMIT).await {
-        Ok(body) => body,
+    // Only this page's form: JSON or multipart read as a form would come back as a
+    // misleading "Please tell us your name".
+    let form = match http::read_form(&mut req, FORM_BODY_LIMIT).await {
+        Ok(form) => form,
         Err(e) => {
+            let notice = match e {
+                AppError::UnsupportedMediaType => USE_THIS_FORM.into(),
+                _ => e.message(),
+            };
             return form_page(
                 e.status(),
                 &client,
                 &FormState {
-                    notice: Some(e.message()),
+                    notice: Some(notice),
                     ..FormState::default()
                 },
-            )
+            );
         }
     };
-    let input = lead_from_form(&body, app);
+    let input = lead_from_form(form, app);
     match capture_lead(app, &req, &client, &input).await {
         Ok(captured) => done_page(&client, captured.continue_url.as_deref()),
         Err(AppError::Validation(errors)) => form_page(
@@ -116,9 +125,9 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
     }
 }
 
-fn lead_from_form(body: &[u8], app: &App) -> LeadInput {
+fn lead_from_form(form: Vec<(String, String)>, app: &App) -> LeadInput {
     let mut input = LeadInput::default();
-    for (key, value) in url::form_urlencoded::parse(body) {
+    for (key, value) in form {
         let slot = match Field::from_json_name(&key) {
             Some(Field::CustomerName) => &mut input.customer_name,
             Some(Field::CustomerEmail) => &mut input.customer_email,
@@ -129,7 +138,7 @@ fn lead_from_form(body: &[u8], app: &App) -> LeadInput {
             // Where the request came from is ours to say, not the form's.
             Some(Field::SourcePage) | Some(Field::Industry) | None => continue,
         };
-        *slot = value.into_owned();
+        *slot = value;
     }
     input.source_page = app
         .edge
