@@ -4,7 +4,7 @@
 // compared before and after: a refusal leaves every table exactly as it was, an acceptance adds
 // exactly one row holding exactly the sanitised values. Stored markup must come back escaped
 // wherever it is rendered (the hosted page, the dashboard).
-import { test, before, beforeEach, after, describe } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { startWorker, spaClient, SITE, OTHER_SITE, ADA } from './helpers/worker.mjs';
@@ -66,12 +66,18 @@ async function snapshot() {
 
 /**
  * The last snapshot taken, while nothing can have changed since: a run of refusals then costs
- * one snapshot each. Every request helper below, and each new test, forgets it.
+ * one snapshot each. Every request to the worker goes through `hit`/`hitJson` (or a helper
+ * built on them), which forget it. (A stale one could only make a check fail, never pass.)
  */
 let lastSnapshot = null;
-beforeEach(() => {
+function hit(path, init) {
   lastSnapshot = null;
-});
+  return w.fetch(path, init);
+}
+function hitJson(path, init) {
+  lastSnapshot = null;
+  return w.json(path, init);
+}
 
 /** Runs `send` and asserts D1 is exactly as before. */
 async function unchanged(name, send) {
@@ -119,9 +125,8 @@ function assertInert(html, name) {
 
 /** POSTs a raw body (string, bytes, object → JSON, or a stream) to the capture API. */
 function capture(body, { slug = spa.slug, headers = {}, contentType = JSON_CT, origin = SITE, method = 'POST' } = {}) {
-  lastSnapshot = null;
   const raw = body === undefined || typeof body === 'string' || body instanceof Uint8Array || body instanceof ReadableStream ? body : JSON.stringify(body);
-  return w.json(`/api/v1/handoffs?client=${encodeURIComponent(slug)}`, {
+  return hitJson(`/api/v1/handoffs?client=${encodeURIComponent(slug)}`, {
     method,
     headers: { ...(contentType ? { 'content-type': contentType } : {}), ...(origin ? { origin } : {}), ...headers },
     ...(raw === undefined ? {} : { body: raw }),
@@ -149,7 +154,7 @@ const lead = (fields) => ({ customerName: 'Ada Lovelace', customerEmail: 'ada@ex
 
 async function configureWebhook(client, provider, secret) {
   const current = await w.admin(client.adminKey, '/api/v1/admin/settings');
-  const res = await w.json('/api/v1/admin/settings', {
+  const res = await hitJson('/api/v1/admin/settings', {
     method: 'PUT',
     headers: { authorization: `Bearer ${client.adminKey}`, 'content-type': JSON_CT },
     body: JSON.stringify({ ...current.body, externalBookingWebhookEnabled: true, externalBookingWebhookProvider: provider, externalBookingWebhookSecret: secret }),
@@ -173,7 +178,7 @@ after(async () => {
 });
 
 describe('GET /api/v1/widget-config', () => {
-  const config = (query, headers = {}, method = 'GET') => w.json(`/api/v1/widget-config${query}`, { method, headers });
+  const config = (query, headers = {}, method = 'GET') => hitJson(`/api/v1/widget-config${query}`, { method, headers });
 
   test('wrong methods are 405 with Allow, and change nothing', async () => {
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
@@ -438,7 +443,7 @@ describe('POST /api/v1/handoffs: requests that are stored, sanitised', () => {
 
   test('CRLF in the name never reaches the redirect: prefilled as one encoded query value', async () => {
     const { id } = (await capture(lead({ customerName: 'Ada\r\nLocation: https://evil.example' }))).body;
-    const res = await w.fetch(`/r/${id}`);
+    const res = await hit(`/r/${id}`);
     assert.equal(res.status, 302);
     const raw = res.headers.get('location');
     assert.ok(!/[\r\n]/.test(raw));
@@ -486,7 +491,7 @@ describe('GET /r/:id — malformed links and open-redirect attempts', () => {
 
   test('wrong methods are 405 with Allow, and count nothing', async () => {
     for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
-      const res = await unchanged(method, () => w.json(`/r/${id}`, { method }));
+      const res = await unchanged(method, () => hitJson(`/r/${id}`, { method }));
       assert.equal(res.status, 405, method);
       assert.equal(res.headers.get('allow'), 'GET, HEAD');
       assert.equal(res.body.message, 'This address only accepts GET, HEAD.');
@@ -510,7 +515,7 @@ describe('GET /r/:id — malformed links and open-redirect attempts', () => {
   for (const query of queries) {
     test(`${query.slice(0, 60)} → 302 to the configured booking host`, async () => {
       const before = await count();
-      const res = await w.fetch(`/r/${id}${query}`);
+      const res = await hit(`/r/${id}${query}`);
       assert.equal(res.status, 302);
       const raw = res.headers.get('location');
       assert.ok(!/[\r\n]/.test(raw));
@@ -528,7 +533,7 @@ describe('GET /r/:id — malformed links and open-redirect attempts', () => {
 
   test('10 KB headers (User-Agent, Cookie, Referer, CF-Connecting-IP): same target, counted once', async () => {
     const before = await count();
-    const res = await w.fetch(`/r/${id}`, { headers: { 'user-agent': `Mozilla/5.0 ${KB10}`, cookie: `a=${KB10}`, referer: `https://evil.example/${KB10}`, 'cf-connecting-ip': KB10 } });
+    const res = await hit(`/r/${id}`, { headers: { 'user-agent': `Mozilla/5.0 ${KB10}`, cookie: `a=${KB10}`, referer: `https://evil.example/${KB10}`, 'cf-connecting-ip': KB10 } });
     assert.equal(res.status, 302);
     assert.equal(new URL(res.headers.get('location')).host, 'calendly.com');
     assert.equal(await count(), before + 1);
@@ -536,7 +541,7 @@ describe('GET /r/:id — malformed links and open-redirect attempts', () => {
 
   test('HEAD with a target parameter: same configured host, not counted', async () => {
     const before = await count();
-    const res = await w.fetch(`/r/${id}?url=https://evil.example`, { method: 'HEAD' });
+    const res = await hit(`/r/${id}?url=https://evil.example`, { method: 'HEAD' });
     assert.equal(res.status, 302);
     assert.equal(new URL(res.headers.get('location')).host, 'calendly.com');
     assert.equal(await count(), before);
@@ -571,7 +576,7 @@ describe('GET /r/:id — malformed links and open-redirect attempts', () => {
   test('paths that are not exactly /r/ID get the friendly 404 page', async () => {
     for (const path of paths()) {
       const name = path.slice(0, 80);
-      const res = await unchanged(name, () => w.fetch(path));
+      const res = await unchanged(name, () => hit(path));
       assert.equal(res.status, 404, name);
       assert.equal(res.headers.get('location'), null, name);
       assert.match(res.headers.get('content-type'), /^text\/html/, name);
@@ -585,9 +590,8 @@ describe('GET /r/:id — malformed links and open-redirect attempts', () => {
 
 describe('/b/:slug — the hosted form', () => {
   function postForm(body, { slug = spa.slug, contentType = FORM_CT, headers = {}, method = 'POST' } = {}) {
-    lastSnapshot = null;
     const raw = typeof body === 'string' || body instanceof Uint8Array || body instanceof ReadableStream ? body : new URLSearchParams(body).toString();
-    return w.fetch(`/b/${slug}`, {
+    return hit(`/b/${slug}`, {
       method,
       headers: { ...(contentType ? { 'content-type': contentType } : {}), ...headers },
       body: raw,
@@ -598,7 +602,7 @@ describe('/b/:slug — the hosted form', () => {
 
   test('wrong methods are 405 with Allow', async () => {
     for (const method of ['PUT', 'DELETE', 'PATCH']) {
-      const res = await unchanged(method, () => w.json(`/b/${spa.slug}`, { method }));
+      const res = await unchanged(method, () => hitJson(`/b/${spa.slug}`, { method }));
       assert.equal(res.status, 405, method);
       assert.equal(res.headers.get('allow'), 'GET, HEAD, POST');
       assert.equal(res.body.message, 'This address only accepts GET, HEAD, POST.');
@@ -694,7 +698,7 @@ describe('/b/:slug — the hosted form', () => {
     };
     for (const [name, slug] of Object.entries(slugs)) {
       for (const method of ['GET', 'POST']) {
-        const res = await unchanged(`${name} ${method}`, async () => page(await w.fetch(`/b/${slug}`, { method, headers: { 'content-type': FORM_CT }, ...(method === 'POST' ? { body: new URLSearchParams(ADA).toString() } : {}) })));
+        const res = await unchanged(`${name} ${method}`, async () => page(await hit(`/b/${slug}`, { method, headers: { 'content-type': FORM_CT }, ...(method === 'POST' ? { body: new URLSearchParams(ADA).toString() } : {}) })));
         assert.equal(res.status, 404, `${name} ${method}`);
         assert.match(visible(res.html), /Page not found/);
         assert.equal(res.headers.get('set-cookie'), null);
@@ -703,7 +707,7 @@ describe('/b/:slug — the hosted form', () => {
       }
     }
     for (const path of [`/b/${spa.slug}/`, `/b/${spa.slug}/extra`, '/b/']) {
-      const res = await page(await w.fetch(path));
+      const res = await page(await hit(path));
       assert.equal(res.status, 404, path);
       assert.match(res.headers.get('content-type'), /^text\/html/, path);
       assert.match(visible(res.html), /Page not found/, path);
@@ -716,8 +720,7 @@ describe('POST /api/webhooks/external-booking/:provider', () => {
   const signGeneric = (body, secret = HOOK_SECRET, t = now()) => ({ 'Handoff-Signature': `t=${t},v1=${createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex')}` });
   const hook = (provider, slug) => `/api/webhooks/external-booking/${provider}?client=${encodeURIComponent(slug)}`;
   async function deliver({ provider = 'generic', slug = hooked.slug, body = '{}', headers, contentType = JSON_CT, method = 'POST', signed = true } = {}) {
-    lastSnapshot = null;
-    const res = await w.fetch(hook(provider, slug), {
+    const res = await hit(hook(provider, slug), {
       method,
       headers: { ...(contentType ? { 'content-type': contentType } : {}), ...(signed ? signGeneric(body) : {}), ...(headers ?? {}) },
       ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
@@ -760,8 +763,7 @@ describe('POST /api/webhooks/external-booking/:provider', () => {
   });
 
   async function streamed(text) {
-    lastSnapshot = null;
-    const res = await w.fetch(hook('generic', hooked.slug), { method: 'POST', headers: { 'content-type': JSON_CT, ...signGeneric(text) }, body: streamOf(text), duplex: 'half' });
+    const res = await hit(hook('generic', hooked.slug), { method: 'POST', headers: { 'content-type': JSON_CT, ...signGeneric(text) }, body: streamOf(text), duplex: 'half' });
     return { status: res.status, body: await res.json(), headers: res.headers };
   }
 
@@ -821,7 +823,7 @@ describe('POST /api/webhooks/external-booking/:provider', () => {
     const url = new URL(hook('square', squareHooked.slug), w.url).toString();
     const body = JSON.stringify({ merchant_id: ATTR, type: 'booking.created', event_id: 'sq_evt_hostile', data: { type: 'booking', id: SCRIPT } });
     const signature = createHmac('sha256', SQUARE_SECRET).update(url + body).digest('base64');
-    const res = await w.fetch(url, { method: 'POST', headers: { 'content-type': JSON_CT, 'x-square-hmacsha256-signature': signature }, body });
+    const res = await hit(url, { method: 'POST', headers: { 'content-type': JSON_CT, 'x-square-hmacsha256-signature': signature }, body });
     assert.deepEqual(await res.json(), { outcome: 'unmatched' });
     const squareSession = await signIn(w, squareHooked.adminKey);
     const page = await get(w, squareSession, '/dashboard/webhook-events');
@@ -836,10 +838,9 @@ describe('POST /dashboard/sign-in', () => {
   const names = () => cookieNames(w);
   /** A sign-in attempt with a fresh form (nonce cookie + token) unless overridden. */
   async function attempt(fields, { contentType = FORM_CT, headers = {}, method = 'POST', rawBody } = {}) {
-    lastSnapshot = null;
     const form = await signInForm(w);
     const body = rawBody ?? new URLSearchParams({ csrf: form.token, ...fields }).toString();
-    const res = await w.fetch('/dashboard/sign-in', {
+    const res = await hit('/dashboard/sign-in', {
       method,
       headers: Object.fromEntries(Object.entries({ ...(contentType ? { 'content-type': contentType } : {}), cookie: form.nonce, 'sec-fetch-site': 'same-origin', ...headers }).filter(([, v]) => v !== undefined)),
       ...(method === 'GET' || method === 'HEAD' ? {} : { body: typeof rawBody === 'function' ? rawBody(form) : body }),
