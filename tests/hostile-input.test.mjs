@@ -331,6 +331,35 @@ describe('POST /api/v1/handoffs: requests that are refused', () => {
     });
   }
 
+  test('a body streamed without Content-Length is refused once past 8 KB, before it ends', async () => {
+    // 64 KB arrive, then the client holds the rest back: a worker that reads to the end before
+    // counting would wait for it (5 s here, a 100 MB upload in the wild); ours answers now.
+    let sent = 0;
+    let ended = false;
+    let release;
+    const held = new Promise((resolve) => {
+      const timer = setTimeout(resolve, 5000);
+      release = () => { clearTimeout(timer); resolve(); };
+    });
+    const body = new ReadableStream({
+      async pull(controller) {
+        if (sent < 64 * 1024) {
+          sent += 16 * 1024;
+          return controller.enqueue(new Uint8Array(16 * 1024).fill(0x20));
+        }
+        await held;
+        ended = true;
+        controller.close();
+      },
+    });
+    const res = await unchanged('held stream', () => capture(body));
+    const answeredBeforeTheEnd = !ended;
+    release();
+    assert.equal(res.status, 413);
+    assert.equal(res.body.message, MESSAGES.tooLarge);
+    assert.ok(answeredBeforeTheEnd, 'answered while the rest of the body was still to come');
+  });
+
   test('the empty lead names both missing fields', async () => {
     const res = await capture({});
     assert.deepEqual(res.body.fields, { customerName: MESSAGES.nameRequired, customerEmail: MESSAGES.contact });

@@ -1,4 +1,5 @@
 //! Small response helpers shared by every surface: JSON, HTML, redirects, CORS, security headers.
+use futures_util::StreamExt;
 use serde::Serialize;
 use worker::{Headers, Method, Request, Response};
 
@@ -93,21 +94,30 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
     value
 }
 
-/// Reads the body up to `limit` bytes: 413 beyond it (checked on Content-Length first, then
-/// on the bytes actually read, since the header can lie or be absent).
+/// Reads the body up to `limit` bytes: 413 beyond it. Content-Length is checked first, then the
+/// bytes as they arrive (the header can lie or be absent), so a huge streamed body is refused
+/// after `limit` bytes instead of being buffered whole in a 128 MB isolate.
 pub async fn read_body(req: &mut Request, limit: usize) -> AppResult<Vec<u8>> {
     if let Some(len) = header(req, "Content-Length").and_then(|v| v.trim().parse::<u64>().ok()) {
         if len > limit as u64 {
             return Err(AppError::PayloadTooLarge(limit));
         }
     }
-    let body = req.bytes().await.map_err(|e| {
-        // The runtime's message is for our log, not for the caller.
-        worker::console_warn!("reading a request body failed: {}", e);
-        AppError::BadRequest("Could not read the request body.".into())
-    })?;
-    if body.len() > limit {
-        return Err(AppError::PayloadTooLarge(limit));
+    // A request without a body (the only way `stream` fails before any read) is an empty one.
+    let Ok(mut chunks) = req.stream() else {
+        return Ok(Vec::new());
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|e| {
+            // The runtime's message is for our log, not for the caller.
+            worker::console_warn!("reading a request body failed: {}", e);
+            AppError::BadRequest("Could not read the request body.".into())
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
     }
     Ok(body)
 }
