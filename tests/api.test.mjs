@@ -1,6 +1,7 @@
 // Integration tests against the real built worker in workerd with a real local D1.
 // Every endpoint of the Foundation issue, every error status it names, and the absence of
-// other clients' data where isolation is at stake.
+// other clients' data where isolation is at stake. Malformed bodies, wrong methods and content
+// types, and open-redirect attempts are tabled in hostile-input.test.mjs.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -193,33 +194,6 @@ describe('POST /api/v1/handoffs', () => {
     assert.equal(await rowCount(), before);
   });
 
-  test('invalid JSON, unknown fields and non-objects are 400', async () => {
-    const before = await rowCount();
-    const bad = await w.capture('seaside-spa', '{"customerName": "Ada"', { origin: SITE });
-    assert.equal(bad.status, 400);
-    assert.equal(bad.body.message, 'The request body is not valid JSON.');
-    const unknown = await w.capture('seaside-spa', { ...ADA, cardNumber: '4242' }, { origin: SITE });
-    assert.equal(unknown.status, 400);
-    assert.match(unknown.body.message, /unknown field `cardNumber`/);
-    const dup = await w.capture('seaside-spa', '{"customerName":"A","customerName":"B","customerEmail":"a@b.co"}', { origin: SITE });
-    assert.equal(dup.status, 400);
-    assert.match(dup.body.message, /duplicate field/);
-    const array = await w.capture('seaside-spa', '[1,2]', { origin: SITE });
-    assert.equal(array.status, 400);
-    assert.equal(await rowCount(), before);
-  });
-
-  test('a body over 8 KB is 413', async () => {
-    const res = await w.capture('seaside-spa', { ...ADA, notes: 'x'.repeat(9000) }, { origin: SITE });
-    assert.equal(res.status, 413);
-    assert.equal(res.body.error, 'payload_too_large');
-  });
-
-  test('a non-JSON content type is 415', async () => {
-    const res = await w.json('/api/v1/handoffs?client=seaside-spa', { method: 'POST', headers: { origin: SITE, 'content-type': 'text/plain' }, body: JSON.stringify(ADA) });
-    assert.equal(res.status, 415);
-  });
-
   test('an origin the client did not allow, or none, is 403 without CORS and stores nothing', async () => {
     const before = await rowCount();
     const foreign = await w.capture('seaside-spa', ADA, { origin: OTHER_SITE });
@@ -374,18 +348,6 @@ describe('GET /r/:id', () => {
     }
   });
 
-  test('request parameters never change the target (no open redirect)', async () => {
-    const { id } = await capture();
-    for (const suffix of ['?url=https://evil.example', '?redirect=//evil.example&next=https://evil.example', '?tca_ref=x&utm_source=evil']) {
-      const res = await w.fetch(`/r/${id}${suffix}`);
-      assert.equal(res.status, 302);
-      const location = new URL(res.headers.get('location'));
-      assert.equal(location.host, 'calendly.com');
-      assert.equal(location.searchParams.get('tca_ref'), id);
-      assert.equal(location.searchParams.get('utm_source'), 'treasurecoastai');
-    }
-  });
-
   test('a settings change after capture is honoured at click time', async () => {
     const { id } = await capture();
     const now = Date.now() + 1000;
@@ -419,11 +381,6 @@ describe('GET /r/:id', () => {
       assert.match(html, /This booking link isn(&#39;|')t valid/);
       assert.ok(!html.includes('<script'), 'no reflected markup');
     }
-  });
-
-  test('POST is 405', async () => {
-    const { id } = await capture();
-    assert.equal((await w.fetch(`/r/${id}`, { method: 'POST' })).status, 405);
   });
 });
 

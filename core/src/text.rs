@@ -14,11 +14,14 @@ pub fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
-/// Invisible bidi controls can reorder what an admin reads ("Trojan Source"), so they go.
+/// Invisible bidi controls can reorder what an admin reads ("Trojan Source"), so they go:
+/// every bidi formatting character of UAX #9 (§2) — the implicit marks LRM, RLM and ALM
+/// (U+061C, the one outside the General Punctuation block), the embeddings and overrides,
+/// and the isolates.
 pub fn is_bidi_control(c: char) -> bool {
     matches!(
         c,
-        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
     )
 }
 
@@ -215,6 +218,8 @@ mod tests {
             ("del\u{7f}eted", "deleted"),
             ("c1\u{80}\u{85}\u{9f}gone", "c1gone"),
             ("lrm\u{200E}rlm\u{200F}", "lrmrlm"),
+            ("alm\u{061C} gone", "alm gone"),
+            ("\u{061C}\u{202E}\u{2067}", ""),
             ("\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}evil", "evil"),
             ("\u{2066}\u{2067}\u{2068}\u{2069}iso", "iso"),
             ("zero\u{200B}width stays", "zero\u{200B}width stays"),

@@ -86,21 +86,28 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
             },
         );
     }
-    let body = match http::read_body(&mut req, FORM_BODY_LIMIT).await {
-        Ok(body) => body,
+    // Only this page's form: JSON or multipart read as a form would come back as a
+    // misleading "Please tell us your name".
+    let form = match http::read_form(&mut req, FORM_BODY_LIMIT).await {
+        Ok(form) => form,
         Err(e) => {
+            let notice = match e {
+                AppError::UnsupportedMediaType => lang.pages().use_this_form.into(),
+                _ => e.message_in(lang),
+            };
             return page.form(
                 e.status(),
                 &FormState {
-                    notice: Some(e.message_in(lang)),
+                    notice: Some(notice),
                     ..FormState::default()
                 },
-            )
+            );
         }
     };
-    let input = lead_from_form(&body, app);
-    let consent =
-        url::form_urlencoded::parse(&body).any(|(k, v)| k == "consentGiven" && !v.is_empty());
+    let consent = form
+        .iter()
+        .any(|(k, v)| k == "consentGiven" && !v.is_empty());
+    let input = lead_from_form(form, app);
     match capture_lead(app, &req, &client, &input, consent, lang).await {
         Ok(captured) => page.done(captured.continue_url.as_deref()),
         Err(AppError::Validation(errors)) => page.form(
@@ -129,9 +136,9 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
     }
 }
 
-fn lead_from_form(body: &[u8], app: &App) -> LeadInput {
+fn lead_from_form(form: Vec<(String, String)>, app: &App) -> LeadInput {
     let mut input = LeadInput::default();
-    for (key, value) in url::form_urlencoded::parse(body) {
+    for (key, value) in form {
         let slot = match Field::from_json_name(&key) {
             Some(Field::CustomerName) => &mut input.customer_name,
             Some(Field::CustomerEmail) => &mut input.customer_email,
@@ -142,7 +149,7 @@ fn lead_from_form(body: &[u8], app: &App) -> LeadInput {
             // Where the request came from is ours to say, not the form's.
             Some(Field::SourcePage) | Some(Field::Industry) | None => continue,
         };
-        *slot = value.into_owned();
+        *slot = value;
     }
     input.source_page = app
         .edge

@@ -1,4 +1,5 @@
 //! Small response helpers shared by every surface: JSON, HTML, redirects, CORS, security headers.
+use futures_util::StreamExt;
 use serde::Serialize;
 use std::{future::Future, pin::pin, task::Poll, time::Duration};
 use worker::{Headers, Method, Request, Response};
@@ -94,20 +95,30 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
     value
 }
 
-/// Reads the body up to `limit` bytes: 413 beyond it (checked on Content-Length first, then
-/// on the bytes actually read, since the header can lie or be absent).
+/// Reads the body up to `limit` bytes: 413 beyond it. Content-Length is checked first, then the
+/// bytes as they arrive (the header can lie or be absent), so a huge streamed body is refused
+/// after `limit` bytes instead of being buffered whole in a 128 MB isolate.
 pub async fn read_body(req: &mut Request, limit: usize) -> AppResult<Vec<u8>> {
     if let Some(len) = header(req, "Content-Length").and_then(|v| v.trim().parse::<u64>().ok()) {
         if len > limit as u64 {
             return Err(AppError::PayloadTooLarge(limit));
         }
     }
-    let body = req
-        .bytes()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("Could not read the request body ({e}).")))?;
-    if body.len() > limit {
-        return Err(AppError::PayloadTooLarge(limit));
+    // A request without a body (the only way `stream` fails before any read) is an empty one.
+    let Ok(mut chunks) = req.stream() else {
+        return Ok(Vec::new());
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|e| {
+            // The runtime's message is for our log, not for the caller.
+            worker::console_warn!("reading a request body failed: {}", e);
+            AppError::BadRequest("Could not read the request body.".into())
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
     }
     Ok(body)
 }
@@ -131,9 +142,22 @@ pub fn require_json(req: &Request) -> AppResult<()> {
     }
 }
 
-/// Parses a JSON body into `T`, answering 400 with serde's own explanation (which names the
-/// offending field or position, never echoes values).
+/// Parses a JSON object body into `T`, answering 400 with serde's own explanation for a bad
+/// field (it names the field and position, and echoes only unknown field names and
+/// non-string values).
+///
+/// Anything but an object is refused first: serde reads a JSON array positionally into a
+/// struct's fields (`["Ada","ada@example.com"]` would be a lead), and its message for other
+/// values names our Rust type.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> AppResult<T> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        let valid = serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok();
+        return Err(AppError::BadRequest(if valid {
+            "The request body must be a JSON object.".into()
+        } else {
+            "The request body is not valid JSON.".into()
+        }));
+    }
     serde_json::from_slice(body).map_err(|e| {
         let why = match e.classify() {
             serde_json::error::Category::Data => {

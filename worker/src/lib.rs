@@ -104,7 +104,11 @@ async fn route(req: Request, env: Env) -> (Response, Option<repo::ClientId>) {
             Some(resp) => resp,
             None => redirect::follow(&app, &req, id).await,
         },
+        // Visitors reach these by links that get mangled (a suffix, a trailing slash): anything
+        // but exactly `/r/ID` or `/b/SLUG` is the friendly page, never a JSON 404 or a redirect.
+        ["r", ..] => pages::link_not_found(),
         ["b", slug] => hosted::route(&app, req, slug).await,
+        ["b", ..] => pages::not_found_page(),
         // The benchmarks' same-run baselines, only where enabled: a static 302 with no D1, and
         // a static 302 after one trivial D1 round trip (the runtime's floor for any redirect
         // that must touch the database).

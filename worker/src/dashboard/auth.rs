@@ -179,14 +179,7 @@ pub async fn require_write(
     })?;
     let form = http::read_form(req, FORM_LIMIT)
         .await
-        .map_err(|e| match e {
-            AppError::UnsupportedMediaType => views::message_page(
-                415,
-                "Request refused",
-                "Dashboard forms are sent as application/x-www-form-urlencoded.",
-            ),
-            e => views::error_page(Some(&signed), &e),
-        })?;
+        .map_err(|e| form_error(Some(&signed), &e))?;
     let token = field(&form, "csrf").unwrap_or("");
     let keys = keys(app).ok_or_else(not_configured)?;
     let cookie = http::cookie(req, session_cookie_name(is_local(app))).unwrap_or_default();
@@ -197,6 +190,19 @@ pub async fn require_write(
         ));
     }
     Ok((signed, form))
+}
+
+/// The page for a form body we cannot read. The one error type's 415 sentence is for the
+/// JSON API ("Send the request as application/json"), wrong advice for a form.
+fn form_error(signed: Option<&Signed>, e: &AppError) -> Response {
+    match e {
+        AppError::UnsupportedMediaType => views::message_page(
+            415,
+            "Request refused",
+            "Dashboard forms are sent as application/x-www-form-urlencoded.",
+        ),
+        e => views::error_page(signed, e),
+    }
 }
 
 /// 403 for a state-changing request another site started (Fetch Metadata, else Origin).
@@ -297,7 +303,7 @@ pub async fn sign_in(app: &App, mut req: Request) -> Response {
     };
     let form = match http::read_form(&mut req, FORM_LIMIT).await {
         Ok(form) => form,
-        Err(e) => return views::error_page(None, &e),
+        Err(e) => return form_error(None, &e),
     };
     let next = field(&form, "next").and_then(safe_next);
     let local = is_local(app);
