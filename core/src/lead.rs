@@ -950,6 +950,29 @@ mod tests {
     }
 
     #[test]
+    fn redacts_a_pasted_card_in_notes_whatever_its_spaces() {
+        // Found by fuzzing: notes keep their spaces as typed, so no-break and thin spaces,
+        // dashes and zero-width characters between the groups reached storage.
+        for notes in [
+            "card 4111\u{A0}1111\u{A0}1111\u{A0}1111",
+            "card 4111\u{202F}1111\u{202F}1111\u{202F}1111",
+            "card 4111\u{2013}1111\u{2013}1111\u{2013}1111",
+            "card 4111\u{200B}1111\u{200B}1111\u{200B}1111",
+            "card \u{FF14}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}",
+        ] {
+            let mut input = lead_with("Ann", "ann@example.com", "");
+            input.notes = notes.into();
+            let lead = validate_lead(&input).unwrap();
+            assert_eq!(lead.notes.as_deref(), Some("card [redacted card number]"), "{notes:?}");
+            assert!(lead.redacted);
+        }
+        assert_eq!(
+            clean_field(Field::SourcePage, "1261\u{2010}062051005 A A"),
+            Ok(Some("[redacted card number] A A".into()))
+        );
+    }
+
+    #[test]
     fn flags_a_lead_whose_text_was_redacted() {
         let mut input = lead_with("Ann", "ann@example.com", "");
         assert!(!validate_lead(&input).unwrap().redacted);
