@@ -259,6 +259,23 @@ pub fn truncate_chars(s: &str, max: usize) -> &str {
     }
 }
 
+/// Truncates to at most `max` chars like [`truncate_chars`], but never through a digit
+/// group: the front of a number that is no card can pass for one (one prefix in ten passes
+/// Luhn), or for an SSN, so a group the cut would split is left out whole.
+pub fn truncate_whole_digit_groups(s: &str, max: usize) -> &str {
+    let cut = truncate_chars(s, max);
+    let rest = s.get(cut.len()..).unwrap_or_default();
+    let splits_a_group = rest
+        .chars()
+        .find(|&c| !is_invisible(c))
+        .is_some_and(|c| digit_value(c).is_some());
+    if splits_a_group {
+        cut.trim_end_matches(|c| digit_value(c).is_some() || is_invisible(c))
+    } else {
+        cut
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,6 +508,29 @@ mod tests {
             redact_sensitive("ssn 123\u{200B}-45-6789 and \u{661}\u{662}\u{663}-45-6789"),
             ("ssn [redacted SSN] and [redacted SSN]".to_string(), true)
         );
+    }
+
+    #[test]
+    fn truncating_leaves_out_a_digit_group_it_would_split() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("599 333 26 41 56 3221", 18, "599 333 26 41 56 "),
+            ("599 333 26 41 56 3221", 17, "599 333 26 41 56 "),
+            ("599 333 26 41 56 3221", 21, "599 333 26 41 56 3221"),
+            ("abc 12345", 6, "abc "),
+            ("abc 12345", 4, "abc "),
+            ("abc 12\u{200B}345", 6, "abc "),
+            ("12345", 3, ""),
+            ("\u{FF11}\u{FF12}\u{FF13}", 2, ""),
+            ("ab12 cd", 4, "ab12"),
+            ("ab12 cd", 3, "ab"),
+        ];
+        for (input, max, want) in cases {
+            assert_eq!(
+                truncate_whole_digit_groups(input, *max),
+                *want,
+                "{input:?} {max}"
+            );
+        }
     }
 
     #[test]
