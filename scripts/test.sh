@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test (the seed's quality gate), stopping at the first failure:
 # lint (fmt, clippy native + wasm32) -> build every crate and the widget bundle -> core and
-# widget unit/property tests -> worker production bundle check (wrangler deploy --dry-run) ->
+# widget unit/property tests -> a bounded fuzz run of core -> worker production bundle check (wrangler deploy --dry-run) ->
 # integration tests against the real worker in workerd + local D1 -> browser E2E in Chromium.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -29,6 +29,11 @@ cargo clippy -p handoff-widget -p handoff-worker --target wasm32-unknown-unknown
 stage "unit and property tests (cargo test)"
 cargo test -p handoff-core --all-features
 cargo test -p handoff-widget
+
+stage "fuzz: every core parser and builder, 15 s each (core/tests/fuzz)"
+# 16 targets x 15 s, two at a time (2 min), plus about 1.5 min to build the fuzz profile:
+# ~3.5 min of CI. Fresh seeds each run; a failure prints the seed and command that replay it.
+HANDOFF_FUZZ_SECONDS=15 bash scripts/fuzz.sh
 
 stage "build: worker + production bundle check (wrangler deploy --dry-run)"
 (cd worker && worker-build --release >/dev/null)

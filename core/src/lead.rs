@@ -5,7 +5,10 @@
 //! carries one string searcher instead of also the `memchr` one (~0.3 KB gzipped).
 
 use crate::i18n::Lang;
-use crate::text::{char_len, luhn_valid, redact_sensitive, strip_controls, truncate_chars};
+use crate::text::{
+    char_len, luhn_valid, redact_sensitive, strip_controls, truncate_chars,
+    truncate_whole_digit_groups,
+};
 
 /// One field of a lead, named as in the JSON API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -321,8 +324,9 @@ fn clean(field: Field, raw: &str) -> Result<Option<Cleaned>, Problem> {
         }));
     }
     let (text, redacted) = redact_sensitive(&text);
-    // A placeholder is longer than 13 digits; the limit still holds for what is stored.
-    let text = truncate_chars(&text, field.max_chars())
+    // A placeholder is longer than 13 digits; the limit still holds for what is stored, and
+    // the cut never leaves the front of a number (which could itself pass for a card).
+    let text = truncate_whole_digit_groups(&text, field.max_chars())
         .trim_end()
         .to_string();
     Ok(Some(Cleaned { text, redacted }))
@@ -1036,6 +1040,51 @@ mod tests {
                     problem: Problem::TooLong(Field::Notes)
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn redacts_a_pasted_card_in_notes_whatever_its_spaces() {
+        // Found by fuzzing: notes keep their spaces as typed, so no-break and thin spaces,
+        // dashes and zero-width characters between the groups reached storage.
+        for notes in [
+            "card 4111\u{A0}1111\u{A0}1111\u{A0}1111",
+            "card 4111\u{202F}1111\u{202F}1111\u{202F}1111",
+            "card 4111\u{2013}1111\u{2013}1111\u{2013}1111",
+            "card 4111\u{200B}1111\u{200B}1111\u{200B}1111",
+            "card \u{FF14}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}",
+        ] {
+            let mut input = lead_with("Ann", "ann@example.com", "");
+            input.notes = notes.into();
+            let lead = validate_lead(&input).unwrap();
+            assert_eq!(lead.notes.as_deref(), Some("card [redacted card number]"), "{notes:?}");
+            assert!(lead.redacted);
+        }
+        assert_eq!(
+            clean_field(Field::SourcePage, "1261\u{2010}062051005 A A"),
+            Ok(Some("[redacted card number] A A".into()))
+        );
+    }
+
+    #[test]
+    fn the_cut_after_redaction_never_leaves_part_of_a_number() {
+        // Found by fuzzing: redaction made the industry longer than 60 chars, and the cut
+        // turned "599 333 26 41 56 3221" (16 digits, no card) into a Luhn-valid 13-digit
+        // "599 333 26 41 56 3".
+        let industry = "00202120200031000, 52882000 8 7221 0012  599 33\u{200e}3 26 41 56 3221 ";
+        assert_eq!(
+            clean_field(Field::Industry, industry),
+            Ok(Some(
+                "00202120200031000, [redacted card number] 599 333 26 41 56".into()
+            ))
+        );
+        // The same holds for an SSN: "123-45-67890" is none, its front would be one.
+        // 995 chars; the placeholder adds 6, so the cut falls on the last digit.
+        let notes = format!("{} 4111111111111111 123-45-67890", "a".repeat(965));
+        let cleaned = clean_field(Field::Notes, &notes).unwrap().unwrap();
+        assert!(
+            cleaned.ends_with("[redacted card number] 123-45-"),
+            "{cleaned}"
         );
     }
 

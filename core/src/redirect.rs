@@ -29,10 +29,12 @@ pub struct RedirectParams<'a> {
 }
 
 /// The base URL with our parameters appended. Scheme, host, port, path, fragment and the
-/// base's own query pairs are kept byte for byte, except pairs whose key we set (removed,
-/// so a stale `utm_source` or `tca_ref` in the configured URL can never win).
+/// base's own query pairs are kept byte for byte, except pairs whose key we set and the
+/// handoff reference's keys (removed, so a stale `utm_source` or `tca_ref` in the configured
+/// URL can never win, nor come back in a webhook when we send no reference at all).
 pub fn build_redirect_url(base: &Url, p: &RedirectParams) -> Url {
     let ours = our_params(p);
+    let reference_keys = reference_keys(p.provider);
     let mut pairs: Vec<String> = base
         .query()
         .unwrap_or_default()
@@ -43,7 +45,7 @@ pub fn build_redirect_url(base: &Url, p: &RedirectParams) -> Url {
                 .next()
                 .map(|(key, _)| key.into_owned())
                 .unwrap_or_default();
-            !ours.iter().any(|(ours, _)| *ours == key)
+            !ours.iter().any(|(ours, _)| *ours == key) && !reference_keys.contains(&key.as_str())
         })
         .map(str::to_string)
         .collect();
@@ -69,12 +71,8 @@ fn our_params<'a>(p: &RedirectParams<'a>) -> Vec<(&'static str, &'a str)> {
         params.push(("utm_campaign", campaign));
     }
     if let Some(tca_ref) = non_empty(p.tca_ref) {
-        params.push(("tca_ref", tca_ref));
-        // How the reference comes back in each provider's webhook (see DESIGN.md).
-        match p.provider {
-            Provider::Calendly => params.push(("utm_content", tca_ref)),
-            Provider::CalCom => params.push(("metadata[tca_ref]", tca_ref)),
-            _ => {}
+        for &key in reference_keys(p.provider) {
+            params.push((key, tca_ref));
         }
     }
     let Some(prefill) = p.prefill else {
@@ -113,6 +111,16 @@ fn our_params<'a>(p: &RedirectParams<'a>) -> Vec<(&'static str, &'a str)> {
         _ => {}
     }
     params
+}
+
+/// Where the handoff reference goes: `tca_ref`, then how it comes back in the provider's
+/// webhook (see DESIGN.md).
+fn reference_keys(provider: Provider) -> &'static [&'static str] {
+    match provider {
+        Provider::Calendly => &["tca_ref", "utm_content"],
+        Provider::CalCom => &["tca_ref", "metadata[tca_ref]"],
+        _ => &["tca_ref"],
+    }
 }
 
 fn non_empty(value: Option<&str>) -> Option<&str> {
@@ -285,6 +293,37 @@ mod tests {
             .collect();
         assert_eq!(refs, [REF]);
         assert_eq!(pairs.iter().filter(|(k, _)| k == "utm_source").count(), 1);
+    }
+
+    #[test]
+    fn drops_a_configured_reference_even_when_sending_none() {
+        // Found by fuzzing: the direct link (capture failed, no tca_ref) passed on a
+        // reference from the configured URL, which a webhook would bring back as a match.
+        let stale = "AAECAwQFBgcICQoLDA0ODw";
+        for (provider, base) in [
+            (
+                Provider::Calendly,
+                format!("https://calendly.com/x?tca_ref={stale}&utm_content={stale}&keep=1"),
+            ),
+            (
+                Provider::CalCom,
+                format!("https://cal.com/x?keep=1&metadata%5Btca_ref%5D={stale}&tca_ref=x"),
+            ),
+            (
+                Provider::Generic,
+                format!("https://shop.example/?tca_ref={stale}&keep=1"),
+            ),
+        ] {
+            let mut p = params(provider);
+            p.tca_ref = None;
+            p.prefill = None;
+            let built = build_redirect_url(&url(&base), &p);
+            assert_eq!(
+                query(&built),
+                "keep=1&utm_source=treasurecoastai&utm_medium=booking_widget",
+                "{provider:?}"
+            );
+        }
     }
 
     #[test]

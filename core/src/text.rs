@@ -87,70 +87,126 @@ pub fn luhn_valid(digits: &str) -> bool {
 
 /// Replaces card-like numbers and SSN-like patterns; returns whether anything changed.
 ///
-/// A card is 13–19 digits, in groups separated by single spaces or hyphens, passing Luhn.
-/// An SSN is `ddd-dd-dddd` or `ddd dd dddd` not touching another digit.
+/// A card is 13–19 digits passing Luhn, in groups joined by single separators, read as a
+/// person reads it (see [`redact_cards`]). An SSN is `ddd-dd-dddd` or `ddd dd dddd` not
+/// touching another digit. Both are read past invisible characters, in any keyboard's digits.
 pub fn redact_sensitive(s: &str) -> (String, bool) {
     let (without_cards, cards) = redact_cards(s);
     let (without_ssns, ssns) = redact_ssns(&without_cards);
     (without_ssns, cards || ssns)
 }
 
-/// Scans runs of digit groups joined by single separators. Every whole-group sub-range of
-/// 13–19 digits that passes Luhn is a candidate, and the union of overlapping candidates is
-/// redacted: a phone number typed right before a card may then go too, but no card digit
-/// ever survives because a neighbouring number happened to make a Luhn-valid prefix.
+/// Between two digit groups of a card number: one space of any width (no-break, thin and
+/// figure spaces come with pasted and auto-formatted numbers) or one hyphen or dash. Not a
+/// line break, and not two of them: those separate numbers.
+fn is_group_separator(c: char) -> bool {
+    let line_break = matches!(
+        c,
+        '\n' | '\u{B}' | '\u{C}' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    );
+    matches!(
+        c,
+        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' | '\u{FF0D}'
+    ) || (c.is_whitespace() && !line_break)
+}
+
+/// Characters with no width: the digits on either side read as adjacent.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}' | '\u{180E}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    ) || is_bidi_control(c)
+}
+
+/// A decimal digit's value: ASCII, fullwidth (CJK input methods), Arabic-Indic, Extended
+/// Arabic-Indic (Persian, Urdu) or Devanagari — what visitors' keyboards type.
+fn digit_value(c: char) -> Option<u8> {
+    const ZEROS: [u32; 5] = [0x30, 0xFF10, 0x660, 0x6F0, 0x966];
+    let c = u32::from(c);
+    ZEROS
+        .iter()
+        .find_map(|&zero| c.checked_sub(zero).filter(|d| *d < 10))
+        .map(|d| d as u8)
+}
+
+/// What a reader sees: every char but the invisible ones, with its byte offset in `s`.
+fn visible_chars(s: &str) -> Vec<(usize, char)> {
+    s.char_indices()
+        .filter(|&(_, c)| !is_invisible(c))
+        .collect()
+}
+
+/// One group of a digit run: its digits as ASCII, and its byte range in the text.
+struct DigitGroup {
+    digits: String,
+    start: usize,
+    end: usize,
+}
+
+/// Scans runs of digit groups joined by single separators, as a person reads the text:
+/// invisible characters are skipped and every keyboard's digits count. Every whole-group
+/// sub-range of 13–19 digits that passes Luhn is a candidate, and the union of overlapping
+/// candidates is redacted: a phone number typed right before a card may then go too, but no
+/// card digit ever survives because a neighbouring number happened to make a Luhn-valid prefix.
 fn redact_cards(s: &str) -> (String, bool) {
-    let b = s.as_bytes();
+    let seen = visible_chars(s);
     let mut out = String::with_capacity(s.len());
     let mut copied = 0usize;
     let mut i = 0usize;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
+    while i < seen.len() {
+        if digit_value(seen[i].1).is_none() {
             i += 1;
             continue;
         }
-        // Byte ranges of the digit groups in this run (ASCII only, so slicing is safe).
-        let mut groups: Vec<(usize, usize)> = Vec::new();
-        let mut j = i;
+        let mut groups: Vec<DigitGroup> = Vec::new();
         loop {
-            let start = j;
-            while j < b.len() && b[j].is_ascii_digit() {
-                j += 1;
+            let start = seen[i].0;
+            let mut group = DigitGroup {
+                digits: String::new(),
+                start,
+                end: start,
+            };
+            while let Some(&(at, c)) = seen.get(i) {
+                let Some(d) = digit_value(c) else { break };
+                group.digits.push(char::from(b'0' + d));
+                group.end = at + c.len_utf8();
+                i += 1;
             }
-            groups.push((start, j));
-            let joined =
-                j + 1 < b.len() && matches!(b[j], b' ' | b'-') && b[j + 1].is_ascii_digit();
+            groups.push(group);
+            let joined = seen.get(i).is_some_and(|&(_, c)| is_group_separator(c))
+                && seen
+                    .get(i + 1)
+                    .is_some_and(|&(_, c)| digit_value(c).is_some());
             if !joined {
                 break;
             }
-            j += 1;
+            i += 1;
         }
-        for (first, last) in card_blocks(s, &groups) {
-            out.push_str(ascii_bounded(s, copied, groups[first].0));
+        for (first, last) in card_blocks(&groups) {
+            out.push_str(char_bounded(s, copied, groups[first].start));
             out.push_str(CARD_PLACEHOLDER);
-            copied = groups[last].1;
+            copied = groups[last].end;
         }
-        i = j;
     }
     let changed = copied > 0;
-    out.push_str(ascii_bounded(s, copied, s.len()));
+    out.push_str(char_bounded(s, copied, s.len()));
     (out, changed)
 }
 
-/// `&s[from..to]` where both ends sit next to ASCII bytes the scanners found, so always on
-/// char boundaries. Checked rather than indexed: a failing `str` index formats its panic
-/// with `char`'s `Debug`, whose Unicode tables would ship in the widget for nothing.
-fn ascii_bounded(s: &str, from: usize, to: usize) -> &str {
+/// `&s[from..to]` where both ends are char boundaries the scanners found. Checked rather
+/// than indexed: a failing `str` index formats its panic with `char`'s `Debug`, whose
+/// Unicode tables would ship in the widget for nothing.
+fn char_bounded(s: &str, from: usize, to: usize) -> &str {
     s.get(from..to).unwrap_or_default()
 }
 
 /// Inclusive group-index blocks to redact: merged overlapping Luhn-valid 13–19 digit ranges.
-fn card_blocks(s: &str, groups: &[(usize, usize)]) -> Vec<(usize, usize)> {
+fn card_blocks(groups: &[DigitGroup]) -> Vec<(usize, usize)> {
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     for first in 0..groups.len() {
         let mut digits = String::new();
-        for (last, &(start, end)) in groups.iter().enumerate().skip(first) {
-            digits.push_str(ascii_bounded(s, start, end));
+        for (last, group) in groups.iter().enumerate().skip(first) {
+            digits.push_str(&group.digits);
             if digits.len() > *CARD_DIGITS.end() {
                 break;
             }
@@ -165,37 +221,37 @@ fn card_blocks(s: &str, groups: &[(usize, usize)]) -> Vec<(usize, usize)> {
     blocks
 }
 
+/// SSNs are read the way cards are (invisible characters skipped, any keyboard's digits), so
+/// the two scanners agree on where a number starts and ends.
 fn redact_ssns(s: &str) -> (String, bool) {
-    let b = s.as_bytes();
+    let seen = visible_chars(s);
     let mut out = String::with_capacity(s.len());
     let mut copied = 0usize;
     let mut i = 0usize;
-    while i + 11 <= b.len() {
-        if is_ssn_at(b, i) {
-            out.push_str(ascii_bounded(s, copied, i));
+    while i + 11 <= seen.len() {
+        if is_ssn_at(&seen, i) {
+            out.push_str(char_bounded(s, copied, seen[i].0));
             out.push_str(SSN_PLACEHOLDER);
+            let (at, last) = seen[i + 10];
+            copied = at + last.len_utf8();
             i += 11;
-            copied = i;
         } else {
             i += 1;
         }
     }
     let changed = copied > 0;
-    out.push_str(ascii_bounded(s, copied, s.len()));
+    out.push_str(char_bounded(s, copied, s.len()));
     (out, changed)
 }
 
-fn is_ssn_at(b: &[u8], i: usize) -> bool {
-    let w = &b[i..i + 11];
-    let sep = w[3];
-    let digits_at = |range: std::ops::Range<usize>| w[range].iter().all(u8::is_ascii_digit);
-    matches!(sep, b'-' | b' ')
-        && w[6] == sep
-        && digits_at(0..3)
-        && digits_at(4..6)
-        && digits_at(7..11)
-        && (i == 0 || !b[i - 1].is_ascii_digit())
-        && b.get(i + 11).is_none_or(|c| !c.is_ascii_digit())
+fn is_ssn_at(seen: &[(usize, char)], i: usize) -> bool {
+    let digit = |k: usize| seen.get(k).is_some_and(|&(_, c)| digit_value(c).is_some());
+    let sep = seen[i + 3].1;
+    matches!(sep, '-' | ' ')
+        && seen[i + 6].1 == sep
+        && [0, 1, 2, 4, 5, 7, 8, 9, 10].iter().all(|&k| digit(i + k))
+        && (i == 0 || !digit(i - 1))
+        && !digit(i + 11)
 }
 
 /// Truncates to at most `max` chars, never splitting a char.
@@ -203,6 +259,23 @@ pub fn truncate_chars(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {
         Some((byte, _)) => s.get(..byte).unwrap_or(s),
         None => s,
+    }
+}
+
+/// Truncates to at most `max` chars like [`truncate_chars`], but never through a digit
+/// group: the front of a number that is no card can pass for one (one prefix in ten passes
+/// Luhn), or for an SSN, so a group the cut would split is left out whole.
+pub fn truncate_whole_digit_groups(s: &str, max: usize) -> &str {
+    let cut = truncate_chars(s, max);
+    let rest = s.get(cut.len()..).unwrap_or_default();
+    let splits_a_group = rest
+        .chars()
+        .find(|&c| !is_invisible(c))
+        .is_some_and(|c| digit_value(c).is_some());
+    if splits_a_group {
+        cut.trim_end_matches(|c| digit_value(c).is_some() || is_invisible(c))
+    } else {
+        cut
     }
 }
 
@@ -371,6 +444,114 @@ mod tests {
     fn redacts_adjacent_cards_separately() {
         let (out, _) = redact_sensitive("4111 1111 1111 1111 5500 0000 0000 0004");
         assert_eq!(out, "[redacted card number] [redacted card number]");
+    }
+
+    #[test]
+    fn redacts_cards_grouped_by_other_spaces_and_dashes() {
+        // Found by fuzzing (core/tests/fuzz): pasted and auto-formatted numbers use these.
+        for sep in [
+            "\u{A0}", "\u{2007}", "\u{2009}", "\u{202F}", "\u{3000}", "\u{2010}", "\u{2011}",
+            "\u{2013}", "\u{2212}", "\u{FF0D}",
+        ] {
+            let input = [
+                "card ", "4111", sep, "1111", sep, "1111", sep, "1111", " ok",
+            ]
+            .concat();
+            let (out, changed) = redact_sensitive(&input);
+            assert_eq!(out, "card [redacted card number] ok", "{sep:?}");
+            assert!(changed);
+        }
+        let (out, _) = redact_sensitive("00000000000\u{a0}00 ");
+        assert_eq!(out, "[redacted card number] ");
+    }
+
+    #[test]
+    fn redacts_cards_with_invisible_characters_between_digits() {
+        for invisible in [
+            "\u{200B}", "\u{AD}", "\u{2060}", "\u{FEFF}", "\u{200D}", "\u{202E}",
+        ] {
+            let input = ["4111", invisible, "1111", invisible, "1111 1111"].concat();
+            assert_eq!(
+                redact_sensitive(&input),
+                ("[redacted card number]".to_string(), true),
+                "{invisible:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn redacts_cards_typed_in_other_scripts_digits() {
+        let cases = [
+            "\u{FF14}\u{FF11}\u{FF11}\u{FF11} \u{FF11}\u{FF11}\u{FF11}\u{FF11} \u{FF11}\u{FF11}\u{FF11}\u{FF11} \u{FF11}\u{FF11}\u{FF11}\u{FF11}",
+            "\u{664}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}\u{661}",
+            "\u{6F4}\u{6F1}\u{6F1}\u{6F1}-\u{6F1}\u{6F1}\u{6F1}\u{6F1}-\u{6F1}\u{6F1}\u{6F1}\u{6F1}-\u{6F1}\u{6F1}\u{6F1}\u{6F1}",
+            "\u{96A}\u{967}\u{967}\u{967}\u{967}\u{967}\u{967}\u{967}\u{967}\u{967}\u{967}\u{967}\u{967}\u{967}\u{967}\u{967}",
+            "4111 \u{FF11}\u{FF11}\u{FF11}\u{FF11} 1111 1111",
+        ];
+        for input in cases {
+            assert_eq!(
+                redact_sensitive(input),
+                ("[redacted card number]".to_string(), true),
+                "{input:?}"
+            );
+        }
+        // Luhn-invalid in any script stays.
+        let not_a_card = "\u{FF14}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF11}\u{FF12}";
+        assert_eq!(
+            redact_sensitive(not_a_card),
+            (not_a_card.to_string(), false)
+        );
+    }
+
+    #[test]
+    fn ssns_are_read_like_cards() {
+        // Found by fuzzing: an invisible char let the SSN scanner cut the tail off a digit
+        // group, leaving a Luhn-valid 13-digit number in plain sight.
+        let glued = "6301450001769\u{AD}123-45-6789 ";
+        assert_eq!(redact_sensitive(glued), (glued.to_string(), false));
+        assert_eq!(
+            redact_sensitive("ssn 123\u{200B}-45-6789 and \u{661}\u{662}\u{663}-45-6789"),
+            ("ssn [redacted SSN] and [redacted SSN]".to_string(), true)
+        );
+    }
+
+    #[test]
+    fn truncating_leaves_out_a_digit_group_it_would_split() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("599 333 26 41 56 3221", 18, "599 333 26 41 56 "),
+            ("599 333 26 41 56 3221", 17, "599 333 26 41 56 "),
+            ("599 333 26 41 56 3221", 21, "599 333 26 41 56 3221"),
+            ("abc 12345", 6, "abc "),
+            ("abc 12345", 4, "abc "),
+            ("abc 12\u{200B}345", 6, "abc "),
+            ("12345", 3, ""),
+            ("\u{FF11}\u{FF12}\u{FF13}", 2, ""),
+            ("ab12 cd", 4, "ab12"),
+            ("ab12 cd", 3, "ab"),
+        ];
+        for (input, max, want) in cases {
+            assert_eq!(
+                truncate_whole_digit_groups(input, *max),
+                *want,
+                "{input:?} {max}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_breaks_and_double_separators_still_split_numbers() {
+        for input in [
+            "4111\n1111\n1111\n1111",
+            "4111\u{2028}1111\u{2028}1111\u{2028}1111",
+            "4111\u{A0}\u{A0}1111\u{A0}\u{A0}1111\u{A0}\u{A0}1111",
+            "4111 \u{2013} 1111 \u{2013} 1111 \u{2013} 1111",
+        ] {
+            assert_eq!(
+                redact_sensitive(input),
+                (input.to_string(), false),
+                "{input:?}"
+            );
+        }
     }
 
     #[test]
