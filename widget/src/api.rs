@@ -94,7 +94,17 @@ pub fn parse_config(config: &JsValue, lang: Lang) -> Option<Config> {
             (Some("iframe"), _) => Embed::Blocked,
             _ => Embed::Redirect,
         },
+        consent: consent_wording(&get(config, "consent"), lang),
     })
+}
+
+/// The consent line's wording when the business requires one (`consent` is an object, else
+/// null): the business's own, else our default in the visitor's language, else in English.
+fn consent_wording(consent: &JsValue, lang: Lang) -> Option<String> {
+    let defaults = get(consent, "default");
+    text(consent, "text")
+        .or_else(|| text(&defaults, lang.tag()))
+        .or_else(|| text(&defaults, "en"))
 }
 
 /// The no-JS hosted booking page, for when not even the config is usable.
@@ -115,27 +125,20 @@ fn in_lang(url: &str, lang: Lang) -> String {
 
 /// `POST {API}/api/v1/handoffs?client=SLUG`; `done` gets what the server answered, or
 /// `Failed` when there was no answer at all (network error, timeout, CORS refusal).
-/// XMLHttpRequest rather than `fetch`: its one `loadend` event carries status and body, so
-/// the wasm needs no promise chain or async executor (measured: ~2.3 KB gzipped less than
-/// `fetch` with wasm-bindgen-futures).
+/// `consentGiven: true` is sent only when `consent_given`, i.e. the visitor ticked a consent
+/// line the business requires.
 pub fn send_handoff(
     opts: &Opts,
     fields: &[(Field, String)],
+    consent_given: bool,
     done: impl Fn(SendOutcome) + Clone + 'static,
 ) {
-    if start_request(opts, fields, done.clone()).is_err() {
-        done(SendOutcome::Failed { fallback_url: None });
-    }
-}
-
-fn start_request(
-    opts: &Opts,
-    fields: &[(Field, String)],
-    done: impl Fn(SendOutcome) + 'static,
-) -> Result<(), JsValue> {
     let body = Object::new();
     for (field, value) in fields {
         dom::set(&body, field.json_name(), &value.into());
+    }
+    if consent_given {
+        dom::set(&body, "consentGiven", &JsValue::TRUE);
     }
     // `lang` makes the answer's copy and per-field messages the visitor's language.
     let url = [
@@ -146,17 +149,66 @@ fn start_request(
         opts.lang.tag(),
     ]
     .concat();
+    let config_url = [
+        &opts.api_base,
+        "/api/v1/widget-config?client=",
+        &dom::encode_uri_component(&opts.slug),
+    ]
+    .concat();
+    let lang = opts.lang;
+    let answer = done.clone();
+    let sent = call("POST", &url, &dom::stringify(&body), move |status, json| {
+        match outcome(status, &json) {
+            // The business requires consent, perhaps only since the config was read: read it
+            // again, so the visitor sees the wording they are asked to agree to.
+            SendOutcome::NeedsConsent { message, .. } => {
+                let reply = answer.clone();
+                let fallback = SendOutcome::NeedsConsent {
+                    message: message.clone(),
+                    consent: None,
+                };
+                let reread = call("GET", &config_url, &JsValue::NULL, move |_, config| {
+                    reply(SendOutcome::NeedsConsent {
+                        message: message.clone(),
+                        consent: parse_config(&config, lang).and_then(|c| c.consent),
+                    })
+                });
+                if reread.is_err() {
+                    answer(fallback);
+                }
+            }
+            other => answer(other),
+        }
+    });
+    if sent.is_err() {
+        done(SendOutcome::Failed { fallback_url: None });
+    }
+}
+
+/// One request with a JSON body (none when `body` is null); `done` gets the status (0 when
+/// there was no answer at all) and the answer's JSON (null when it is not JSON).
+/// XMLHttpRequest rather than `fetch`: its one `loadend` event carries status and body, so
+/// the wasm needs no promise chain or async executor (measured: ~2.3 KB gzipped less than
+/// `fetch` with wasm-bindgen-futures).
+fn call(
+    method: &str,
+    url: &str,
+    body: &JsValue,
+    done: impl Fn(u16, JsValue) + 'static,
+) -> Result<(), JsValue> {
     let xhr = Xhr::new();
-    xhr.open("POST", &url)?;
-    xhr.set_request_header("content-type", "application/json");
+    xhr.open(method, url)?;
+    if !body.is_null() {
+        xhr.set_request_header("content-type", "application/json");
+    }
     xhr.set_timeout(SEND_TIMEOUT_MS);
     // `loadend` follows load, error, timeout and abort alike: exactly one answer per request.
     let answered = xhr.clone();
     crate::listen(&xhr, "loadend", move |_| {
         let json = dom::parse(&answered.response_text()).unwrap_or(JsValue::NULL);
-        done(outcome(answered.status(), &json));
+        done(answered.status(), json);
     });
-    xhr.send(&dom::stringify(&body))
+    xhr.send(body)
 }
 
 /// Maps the contract's statuses to what the dialogue does next.
@@ -174,13 +226,20 @@ fn outcome(status: u16, json: &JsValue) -> SendOutcome {
             None => SendOutcome::Failed { fallback_url: None },
         },
         422 => {
-            // The first rejected field in the form's own order, so the earliest question is re-asked.
+            // The first rejected field in the form's own order, so the earliest question is
+            // re-asked; consent is asked for with the summary, after every question.
             let errors = get(json, "fields");
             Field::ALL
                 .iter()
                 .find_map(|&field| {
                     text(&errors, field.json_name())
                         .map(|message| SendOutcome::Invalid { field, message })
+                })
+                .or_else(|| {
+                    text(&errors, "consentGiven").map(|message| SendOutcome::NeedsConsent {
+                        message,
+                        consent: None,
+                    })
                 })
                 .unwrap_or(SendOutcome::Failed { fallback_url: None })
         }

@@ -27,6 +27,9 @@ pub struct Config {
     pub hosted_page_url: Option<String>,
     /// How the booking page is shown once the request is stored.
     pub embed: Embed,
+    /// The consent line the visitor must agree to before sending, in their language, when
+    /// the business requires one (`consent` in the config: its own wording, else ours).
+    pub consent: Option<String>,
 }
 
 /// The booking page after capture: a link (the default), or framed in the panel when the
@@ -109,6 +112,8 @@ pub enum Input {
     /// The "Skip" chip of the optional notes question.
     Skip,
     Confirm,
+    /// The visitor ticked (or unticked) the consent box.
+    Agree(bool),
     Restart,
     /// Back to the summary after a failed send.
     Retry,
@@ -130,6 +135,12 @@ pub enum SendOutcome {
     },
     /// 422: the first field the server rejected, with its message.
     Invalid { field: Field, message: String },
+    /// 422 on `consentGiven` alone: the business requires consent (perhaps since the config
+    /// was read). `consent` is its wording from a freshly read config, when there is one.
+    NeedsConsent {
+        message: String,
+        consent: Option<String>,
+    },
     /// 409.
     Unavailable { message: Option<String> },
     /// 429.
@@ -192,6 +203,15 @@ pub struct Prompt {
     pub invalid: bool,
 }
 
+/// The consent line under the summary: a checkbox labelled with the business's wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Consent<'a> {
+    pub text: &'a str,
+    pub agreed: bool,
+    /// Why sending was refused: ours, or the server's 422 message.
+    pub error: Option<&'a str>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContactLink {
     pub href: String,
@@ -225,7 +245,9 @@ pub enum Card<'a> {
 #[derive(Clone, Debug, PartialEq)]
 enum State {
     Asking(Step),
-    Summary,
+    Summary {
+        consent_error: Option<String>,
+    },
     Sending,
     Done {
         handoff_id: String,
@@ -252,6 +274,8 @@ struct Answers {
     notes: Option<String>,
     /// Notes are optional: answered (or skipped) is not the same as "has notes".
     notes_done: bool,
+    /// The consent box is ticked (asked only when the business requires consent).
+    agreed: bool,
 }
 
 pub struct Conversation {
@@ -348,12 +372,24 @@ impl Conversation {
                 self.last_invalid = false;
                 self.advance();
             }
-            (State::Summary, Input::Confirm) => {
+            (State::Summary { .. }, Input::Confirm) => {
+                if self.config.consent.is_some() && !self.answers.agreed {
+                    self.state = State::Summary {
+                        consent_error: Some(self.t().consent_required.to_string()),
+                    };
+                    return Effect::None;
+                }
                 self.state = State::Sending;
                 return Effect::Send;
             }
+            // The box keeps its own state in the page; nothing to redraw.
+            (State::Summary { .. }, Input::Agree(agreed)) => self.answers.agreed = agreed,
             (State::Sending, Input::Sent(outcome)) => return self.sent(outcome),
-            (State::Failed { .. }, Input::Retry) => self.state = State::Summary,
+            (State::Failed { .. }, Input::Retry) => {
+                self.state = State::Summary {
+                    consent_error: None,
+                }
+            }
             (State::Done { embed, .. }, Input::FrameFailed) if *embed == Embed::Frame => {
                 if let State::Done { embed, .. } = &mut self.state {
                     *embed = Embed::FrameFailed;
@@ -395,6 +431,24 @@ impl Conversation {
         .into_iter()
         .filter_map(|(field, value)| value.filter(|v| !v.is_empty()).map(|v| (field, v)))
         .collect()
+    }
+
+    /// `consentGiven` for the request: true only when the business requires consent and
+    /// the visitor agreed (otherwise the field is not sent at all).
+    pub fn consent_given(&self) -> bool {
+        self.config.consent.is_some() && self.answers.agreed
+    }
+
+    /// The consent line, while the summary is shown and the business requires one.
+    pub fn consent(&self) -> Option<Consent<'_>> {
+        match (&self.state, &self.config.consent) {
+            (State::Summary { consent_error }, Some(text)) => Some(Consent {
+                text,
+                agreed: self.answers.agreed,
+                error: consent_error.as_deref(),
+            }),
+            _ => None,
+        }
     }
 
     pub fn chips(&self) -> Vec<Chip<'_>> {
@@ -441,7 +495,7 @@ impl Conversation {
     pub fn card(&self) -> Card<'_> {
         match &self.state {
             State::Asking(_) => Card::None,
-            State::Summary => Card::Summary(self.summary()),
+            State::Summary { .. } => Card::Summary(self.summary()),
             State::Sending => Card::Sending,
             State::Done {
                 copy,
@@ -597,7 +651,9 @@ impl Conversation {
             Some(step) => self.ask(step),
             None => {
                 self.say(Speaker::Bot, self.t().summary_intro);
-                self.state = State::Summary;
+                self.state = State::Summary {
+                    consent_error: None,
+                };
             }
         }
     }
@@ -671,6 +727,21 @@ impl Conversation {
                 }
                 None => self.fail(None),
             },
+            SendOutcome::NeedsConsent { message, consent } => {
+                if consent.is_some() {
+                    self.config.consent = consent;
+                }
+                // Back to the summary, the box unticked and the server's reason under it.
+                // Without any wording to agree to, the direct link is the way forward.
+                if self.config.consent.is_some() {
+                    self.answers.agreed = false;
+                    self.state = State::Summary {
+                        consent_error: Some(message),
+                    };
+                } else {
+                    self.fail(None);
+                }
+            }
             SendOutcome::Unavailable { message } => {
                 self.state = State::Unavailable {
                     message: message.unwrap_or_else(|| self.t().booking_unavailable.to_string()),
@@ -785,6 +856,7 @@ mod tests {
             fallback_url: Some("https://provider.example/book?utm_source=treasurecoastai".into()),
             hosted_page_url: Some("http://127.0.0.1:8787/b/demo-spa".into()),
             embed: Embed::Redirect,
+            consent: None,
         }
     }
 
@@ -1601,5 +1673,159 @@ mod tests {
         ] {
             assert!(!is_web_url(bad), "{bad}");
         }
+    }
+
+    const WORDING: &str = "I agree that Seaside Day Spa may contact me about my booking.";
+
+    fn with_consent() -> Config {
+        Config {
+            consent: Some(WORDING.into()),
+            ..spa()
+        }
+    }
+
+    #[test]
+    fn without_a_consent_line_nothing_changes() {
+        let mut c = start(spa());
+        to_summary(&mut c);
+        assert_eq!(c.consent(), None, "no box to tick");
+        assert_eq!(c.update(Input::Confirm), Effect::Send);
+        assert!(!c.consent_given(), "consentGiven is not sent");
+        let mut c = start(spa());
+        to_summary(&mut c);
+        c.update(Input::Agree(true));
+        assert!(!c.consent_given(), "not even after a stray tick");
+    }
+
+    #[test]
+    fn a_required_consent_line_refuses_to_send_until_ticked() {
+        let mut c = start(with_consent());
+        assert_eq!(c.consent(), None, "only shown with the summary");
+        to_summary(&mut c);
+        assert_eq!(
+            c.consent(),
+            Some(Consent {
+                text: WORDING,
+                agreed: false,
+                error: None
+            })
+        );
+        let before = c.transcript().len();
+        assert_eq!(c.update(Input::Confirm), Effect::None, "refused");
+        assert_eq!(c.card(), Card::Summary(c.summary()), "still the summary");
+        assert_eq!(
+            c.consent().and_then(|line| line.error),
+            Some("Please tick the box to agree before sending.")
+        );
+        assert_eq!(
+            c.transcript().len(),
+            before,
+            "said at the box, not in the log"
+        );
+        c.update(Input::Agree(true));
+        c.update(Input::Agree(false));
+        assert_eq!(c.update(Input::Confirm), Effect::None, "unticked again");
+        c.update(Input::Agree(true));
+        assert!(c.consent().is_some_and(|line| line.agreed));
+        assert_eq!(c.update(Input::Confirm), Effect::Send);
+        assert_eq!(c.card(), Card::Sending);
+    }
+
+    #[test]
+    fn an_agreed_capture_carries_consent_given() {
+        let mut c = start(with_consent());
+        to_summary(&mut c);
+        let fields = c.request();
+        assert!(!c.consent_given());
+        c.update(Input::Agree(true));
+        c.update(Input::Confirm);
+        assert!(c.consent_given());
+        assert_eq!(c.request(), fields, "the answers themselves are unchanged");
+        c.update(Input::Sent(created("abcdefghijklmnopqrstuA")));
+        assert_eq!(c.handoff_id(), Some("abcdefghijklmnopqrstuA"));
+        // Start over: the next request must be agreed to again.
+        c.update(Input::Restart);
+        to_summary(&mut c);
+        assert!(!c.consent_given());
+        assert!(c.consent().is_some_and(|line| !line.agreed));
+    }
+
+    #[test]
+    fn a_server_422_on_consent_returns_to_the_box_with_its_message() {
+        // A config read before the business required consent: no box, so the server refuses.
+        let mut c = start(spa());
+        to_summary(&mut c);
+        assert_eq!(c.update(Input::Confirm), Effect::Send);
+        let message = "Please tick the box to agree before sending.";
+        c.update(Input::Sent(SendOutcome::NeedsConsent {
+            message: message.into(),
+            consent: Some(WORDING.into()),
+        }));
+        assert_eq!(c.card(), Card::Summary(c.summary()), "answers are kept");
+        assert_eq!(
+            c.consent(),
+            Some(Consent {
+                text: WORDING,
+                agreed: false,
+                error: Some(message)
+            })
+        );
+        c.update(Input::Agree(true));
+        assert_eq!(c.update(Input::Confirm), Effect::Send, "agree and retry");
+        assert!(c.consent_given());
+
+        // The wording already known is kept when the fresh config could not be read.
+        let mut c = start(with_consent());
+        to_summary(&mut c);
+        c.update(Input::Agree(true));
+        c.update(Input::Confirm);
+        c.update(Input::Sent(SendOutcome::NeedsConsent {
+            message: "Marca la casilla.".into(),
+            consent: None,
+        }));
+        assert_eq!(
+            c.consent(),
+            Some(Consent {
+                text: WORDING,
+                agreed: false,
+                error: Some("Marca la casilla.")
+            })
+        );
+
+        // Nothing to agree to at all: never a dead end, the direct link and Try again.
+        let mut c = start(spa());
+        to_summary(&mut c);
+        c.update(Input::Confirm);
+        c.update(Input::Sent(SendOutcome::NeedsConsent {
+            message: message.into(),
+            consent: None,
+        }));
+        assert!(matches!(
+            c.card(),
+            Card::Failed {
+                direct_url: Some(_),
+                ..
+            }
+        ));
+        c.update(Input::Retry);
+        assert_eq!(c.card(), Card::Summary(c.summary()));
+    }
+
+    #[test]
+    fn the_consent_refusal_is_said_in_spanish() {
+        let mut c = start_es(Config {
+            consent: Some("Acepto que Spa Marina me contacte.".into()),
+            ..spa_es()
+        });
+        to_summary_es(&mut c);
+        c.update(Input::Confirm);
+        assert_eq!(
+            c.consent().and_then(|line| line.error),
+            Some("Marca la casilla para aceptar antes de enviar, por favor.")
+        );
+        assert_eq!(
+            c.consent().map(|line| line.text),
+            Some("Acepto que Spa Marina me contacte.")
+        );
     }
 }

@@ -65,6 +65,9 @@ extern "C" {
     pub fn value(this: &Element) -> JsValue;
     #[wasm_bindgen(method, setter)]
     pub fn set_value(this: &Element, value: &str);
+    /// A checkbox's state (`undefined`, so false, on other elements).
+    #[wasm_bindgen(method, getter)]
+    pub fn checked(this: &Element) -> bool;
 
     #[wasm_bindgen(extends = Node, extends = EventTarget)]
     #[derive(Clone)]

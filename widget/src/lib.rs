@@ -154,10 +154,11 @@ impl App {
             Effect::None => {}
             Effect::Send => {
                 let request = convo.request();
+                let consent_given = convo.consent_given();
                 // Released first: a request that cannot even start answers at once, and that
                 // answer must find the conversation free to update.
                 drop(convo);
-                api::send_handoff(&self.opts, &request, move |outcome| {
+                api::send_handoff(&self.opts, &request, consent_given, move |outcome| {
                     self.handle(Input::Sent(outcome))
                 });
             }
@@ -208,6 +209,14 @@ impl App {
             Some("chip") => Input::Answer(dom::string(control.text_content())),
             Some("skip") => Input::Skip,
             Some("confirm") => Input::Confirm,
+            // The consent box keeps its own state: the conversation is told and nothing is
+            // redrawn (a redraw would move focus and read the whole card out again).
+            Some("agree") => {
+                if let Ok(mut convo) = self.convo.try_borrow_mut() {
+                    convo.update(Input::Agree(control.checked()));
+                }
+                return;
+            }
             Some("restart") => Input::Restart,
             Some("retry") => Input::Retry,
             _ => return,

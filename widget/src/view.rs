@@ -12,6 +12,7 @@ use crate::dom::{self, CssStyleSheet, Document, Element, Node, ShadowRoot};
 const CSS: &str = include_str!("style.css");
 const PANEL_ID: &str = "hw-panel";
 const INPUT_ID: &str = "hw-input";
+const CONSENT_ERROR_ID: &str = "hw-consent-error";
 
 pub struct View {
     doc: Document,
@@ -211,7 +212,8 @@ impl View {
     }
 
     /// After a visitor's action: the answer box while a question is open, else the card's
-    /// first control (Send request, Continue to booking, the direct link), else the card.
+    /// first control (the consent box, Send request, Continue to booking, the direct link),
+    /// else the card.
     pub fn focus(&self, c: &Conversation) {
         if !self.is_open() {
             return;
@@ -219,7 +221,7 @@ impl View {
         if c.prompt().is_some() {
             return self.input.focus();
         }
-        match self.card.query_selector("a,button") {
+        match self.card.query_selector("input,a,button") {
             Some(control) => control.focus(),
             None => self.card.focus(),
         }
@@ -268,6 +270,27 @@ impl View {
                 for (label, value) in rows {
                     add(doc, &dl, "dt", "", label);
                     add(doc, &dl, "dd", "", value);
+                }
+                // A real checkbox inside its label: the whole line toggles it, Space too.
+                if let Some(consent) = c.consent() {
+                    let line = add(doc, card, "label", "hw-consent", "");
+                    let tick = add(doc, &line, "input", "", "");
+                    set_attrs(&tick, &[("type", "checkbox"), ("data-act", "agree")]);
+                    if consent.agreed {
+                        tick.set_attribute("checked", "");
+                    }
+                    add(doc, &line, "span", "", consent.text);
+                    if let Some(error) = consent.error {
+                        set_attrs(
+                            &tick,
+                            &[
+                                ("aria-invalid", "true"),
+                                ("aria-describedby", CONSENT_ERROR_ID),
+                            ],
+                        );
+                        let why = add(doc, card, "p", "hw-consent-error", error);
+                        set_attrs(&why, &[("id", CONSENT_ERROR_ID), ("role", "alert")]);
+                    }
                 }
                 let actions = add(doc, card, "div", "hw-actions", "");
                 button(doc, &actions, "hw-confirm", "confirm", t.send_request);

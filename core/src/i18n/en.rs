@@ -1,6 +1,9 @@
 //! English: every visitor-facing sentence. Straight apostrophes only.
 use super::{PerField, Strings};
 
+/// Said by the widget before it sends, and by the server when a request arrives without it.
+const CONSENT_REQUIRED: &str = "Please tick the box to agree before sending.";
+
 pub static STRINGS: Strings = Strings {
     book: "Book an appointment",
     assistant: "Booking assistant",
@@ -65,6 +68,7 @@ pub static STRINGS: Strings = Strings {
                             please enter a phone number.",
     contact_required: "Please give an email address or a phone number so the business can \
                        reach you.",
+    consent_required: CONSENT_REQUIRED,
     too_long: PerField {
         name: "Please keep this under 100 characters.",
         email: "Please keep this under 254 characters.",
@@ -117,5 +121,5 @@ pub static PAGES: super::Pages = super::Pages {
                        the business's website and contact them directly.",
     consent_default:
         "I agree that this business may store my details and contact me about my booking.",
-    consent_required: "Please tick the box to agree before sending.",
+    consent_required: CONSENT_REQUIRED,
 };

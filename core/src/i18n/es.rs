@@ -2,6 +2,9 @@
 //! (phone format, email) stay as in English: the businesses are the same.
 use super::{PerField, Strings};
 
+/// Said by the widget before it sends, and by the server when a request arrives without it.
+const CONSENT_REQUIRED: &str = "Marca la casilla para aceptar antes de enviar, por favor.";
+
 pub static STRINGS: Strings = Strings {
     book: "Reservar una cita",
     assistant: "Asistente de reservas",
@@ -70,6 +73,7 @@ pub static STRINGS: Strings = Strings {
     phone_looks_like_card: "Eso parece un número de tarjeta. Nunca necesitamos datos de \
                             tarjetas — escribe un número de teléfono, por favor.",
     contact_required: "Danos un email o un teléfono para que el negocio pueda contactarte.",
+    consent_required: CONSENT_REQUIRED,
     too_long: PerField {
         name: "Por favor, no pases de 100 caracteres.",
         email: "Por favor, no pases de 254 caracteres.",
@@ -122,5 +126,5 @@ pub static PAGES: super::Pages = super::Pages {
     link_unavailable: "Vuelve a probar el enlace en un momento. Si sigue fallando, vuelve a la \
                        web del negocio y contacta directamente con ellos.",
     consent_default: "Acepto que este negocio guarde mis datos y me contacte sobre mi reserva.",
-    consent_required: "Marca la casilla para aceptar antes de enviar, por favor.",
+    consent_required: CONSENT_REQUIRED,
 };

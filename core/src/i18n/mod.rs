@@ -258,6 +258,8 @@ catalogue! {
         pub phone_invalid: &'static str,
         pub phone_looks_like_card: &'static str,
         pub contact_required: &'static str,
+        /// The business requires its consent line and the box is not ticked.
+        pub consent_required: &'static str,
         /// Each carries its field's limit (`Field::max_chars`).
         pub too_long: PerField,
         pub labels: PerField,
@@ -294,6 +296,7 @@ catalogue! {
         pub link_unavailable: &'static str,
         /// The consent line's default wording, when the business requires one and wrote none.
         pub consent_default: &'static str,
+        /// The same sentence as `Strings::consent_required` (the capture API answers with it).
         pub consent_required: &'static str,
     }
 }
