@@ -620,7 +620,7 @@ mod tests {
     }
 
     #[test]
-    fn refused_input_is_shown_back_without_card_numbers() {
+    fn refused_input_is_shown_back_redacted() {
         let input = LeadInput {
             customer_name: "Ann 4111 1111 1111 1111".into(),
             customer_phone: "4111111111111111".into(),

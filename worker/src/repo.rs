@@ -249,6 +249,25 @@ fn storage(e: worker::Error) -> AppError {
     AppError::Storage(e.to_string())
 }
 
+/// A row of a write's `RETURNING id`: only its presence matters.
+#[derive(Deserialize)]
+struct ReturnedId {
+    #[allow(dead_code)]
+    id: String,
+}
+
+/// Every row a statement answers.
+async fn all<T: serde::de::DeserializeOwned>(
+    statement: worker::D1PreparedStatement,
+) -> AppResult<Vec<T>> {
+    statement
+        .all()
+        .await
+        .map_err(storage)?
+        .results()
+        .map_err(storage)
+}
+
 /// The results of one D1 `batch`, read statement by statement, in order.
 struct BatchRows(std::vec::IntoIter<worker::D1Result>);
 
@@ -262,6 +281,11 @@ impl BatchRows {
 
     fn first<T: serde::de::DeserializeOwned>(&mut self) -> AppResult<Option<T>> {
         Ok(self.rows()?.into_iter().next())
+    }
+
+    /// How many rows a write changed: its `RETURNING id` rows, counted.
+    fn changed(&mut self) -> AppResult<usize> {
+        Ok(self.rows::<ReturnedId>()?.len())
     }
 }
 
@@ -927,12 +951,7 @@ impl Repo {
         limit: usize,
     ) -> AppResult<Vec<HandoffRow>> {
         let (sql, binds) = Self::page_sql(client, filter, cursor, limit);
-        self.prepare(&sql, &binds)?
-            .all()
-            .await
-            .map_err(storage)?
-            .results()
-            .map_err(storage)
+        all(self.prepare(&sql, &binds)?).await
     }
 
     /// Moves a handoff to `target` only from a status core allows to move there, in one
@@ -970,14 +989,9 @@ impl Repo {
             .bind(&[id.as_str().into(), client.as_str().into()])
             .map_err(storage)?;
         let mut results = self.batch(vec![update, read]).await?;
-        #[derive(Deserialize)]
-        struct Changed {
-            #[allow(dead_code)]
-            id: String,
-        }
-        let changed: Vec<Changed> = results.rows()?;
+        let changed = results.changed()?;
         let row: Option<HandoffRow> = results.first()?;
-        Ok(match (changed.is_empty(), row) {
+        Ok(match (changed == 0, row) {
             (_, None) => Transition::NotFound,
             (false, Some(row)) => Transition::Done(Box::new(row)),
             (true, Some(row)) => Transition::Refused(
@@ -1179,17 +1193,11 @@ impl Repo {
             webhook_enabled: f64,
             retention_days: f64,
         }
-        let rows: Vec<Row> = self
-            .db
-            .prepare(
-                "SELECT client_id, external_booking_webhook_enabled AS webhook_enabled, retention_days \
-                 FROM client_settings",
-            )
-            .all()
-            .await
-            .map_err(storage)?
-            .results()
-            .map_err(storage)?;
+        let rows: Vec<Row> = all(self.db.prepare(
+            "SELECT client_id, external_booking_webhook_enabled AS webhook_enabled, retention_days \
+             FROM client_settings",
+        ))
+        .await?;
         Ok(rows
             .into_iter()
             .map(|r| SweepClient {
@@ -1509,13 +1517,8 @@ impl Repo {
         let mut results = self
             .batch(vec![claim, complete, read_event, read_handoff])
             .await?;
-        #[derive(Deserialize)]
-        struct Changed {
-            #[allow(dead_code)]
-            id: String,
-        }
-        let claimed = !results.rows::<Changed>()?.is_empty();
-        let completed = !results.rows::<Changed>()?.is_empty();
+        let claimed = results.changed()? > 0;
+        let completed = results.changed()? > 0;
         let event: Option<UnmatchedEventRow> = results.first()?;
         let handoff: Option<HandoffRow> = results.first()?;
         Ok(match (event, handoff) {
@@ -1673,12 +1676,7 @@ impl Repo {
             ])
             .map_err(storage)?;
         let mut results = self.batch(vec![erase, log]).await?;
-        #[derive(Deserialize)]
-        struct Erased {
-            #[allow(dead_code)]
-            id: String,
-        }
-        Ok(results.rows::<Erased>()?.len() as i64)
+        Ok(results.changed()? as i64)
     }
 
     /// The retention sweep for one client: erases up to `limit` handoffs created before
@@ -1716,12 +1714,7 @@ impl Repo {
             .bind(&[log_id.into(), client.as_str().into(), num(now)])
             .map_err(storage)?;
         let mut results = self.batch(vec![erase, log]).await?;
-        #[derive(Deserialize)]
-        struct Erased {
-            #[allow(dead_code)]
-            id: String,
-        }
-        Ok(results.rows::<Erased>()?.len() as i64)
+        Ok(results.changed()? as i64)
     }
 
     pub async fn erasure_log(
@@ -1729,18 +1722,15 @@ impl Repo {
         client: &ClientId,
         limit: usize,
     ) -> AppResult<Vec<ErasureLogRow>> {
-        self.db
+        let statement = self
+            .db
             .prepare(
                 "SELECT at, reason, matched_by, handoffs FROM erasure_log \
                  WHERE client_id = ?1 ORDER BY at DESC LIMIT ?2",
             )
             .bind(&[client.as_str().into(), num(limit as i64)])
-            .map_err(storage)?
-            .all()
-            .await
-            .map_err(storage)?
-            .results()
-            .map_err(storage)
+            .map_err(storage)?;
+        all(statement).await
     }
 
     // ---- lead forwarding (issue 8) ----
@@ -1765,7 +1755,8 @@ impl Repo {
         };
         binds.insert(0, num(limit as i64));
         binds.insert(0, num(now));
-        self.db
+        let statement = self
+            .db
             .prepare(format!(
                 "SELECT d.id AS delivery_id, d.client_id, d.event_type, d.occurred_at, d.attempts, \
                  s.forward_url, s.forward_secret, s.forward_enabled, {handoff_columns} \
@@ -1776,12 +1767,8 @@ impl Repo {
                  ORDER BY d.next_attempt_at LIMIT ?2"
             ))
             .bind(&binds)
-            .map_err(storage)?
-            .all()
-            .await
-            .map_err(storage)?
-            .results()
-            .map_err(storage)
+            .map_err(storage)?;
+        all(statement).await
     }
 
     /// Records an attempt. Conditional on the delivery still being pending with the attempt
@@ -1811,12 +1798,7 @@ impl Repo {
                 ("failed", *status, Some(error.as_str()), None, None)
             }
         };
-        #[derive(Deserialize)]
-        struct Changed {
-            #[allow(dead_code)]
-            id: String,
-        }
-        let changed: Vec<Changed> = self
+        let statement = self
             .db
             .prepare(
                 "UPDATE forward_deliveries SET status = ?3, attempts = attempts + 1, last_attempt_at = ?4, \
@@ -1835,13 +1817,8 @@ impl Repo {
                 delivered_at.map_or(JsValue::NULL, num),
                 num(delivery.attempts as i64),
             ])
-            .map_err(storage)?
-            .all()
-            .await
-            .map_err(storage)?
-            .results()
             .map_err(storage)?;
-        Ok(!changed.is_empty())
+        Ok(!all::<ReturnedId>(statement).await?.is_empty())
     }
 
     /// The client's most recent deliveries, newest first.
@@ -1850,41 +1827,28 @@ impl Repo {
         client: &ClientId,
         limit: usize,
     ) -> AppResult<Vec<DeliveryLogRow>> {
-        self.db
+        let statement = self
+            .db
             .prepare(
                 "SELECT id, handoff_id, event_type, occurred_at, status, attempts, next_attempt_at, \
                  last_attempt_at, last_status, last_error, delivered_at FROM forward_deliveries \
                  WHERE client_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT ?2",
             )
             .bind(&[client.as_str().into(), num(limit as i64)])
-            .map_err(storage)?
-            .all()
-            .await
-            .map_err(storage)?
-            .results()
-            .map_err(storage)
+            .map_err(storage)?;
+        all(statement).await
     }
 
     /// Puts one of this client's failed deliveries back in the queue, due now.
     pub async fn retry_delivery(&self, client: &ClientId, id: &str, now: i64) -> AppResult<bool> {
-        #[derive(Deserialize)]
-        struct Changed {
-            #[allow(dead_code)]
-            id: String,
-        }
-        let changed: Vec<Changed> = self
+        let statement = self
             .db
             .prepare(
                 "UPDATE forward_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?3 \
                  WHERE id = ?1 AND client_id = ?2 AND status = 'failed' RETURNING id",
             )
             .bind(&[id.into(), client.as_str().into(), num(now)])
-            .map_err(storage)?
-            .all()
-            .await
-            .map_err(storage)?
-            .results()
             .map_err(storage)?;
-        Ok(!changed.is_empty())
+        Ok(!all::<ReturnedId>(statement).await?.is_empty())
     }
 }
