@@ -241,7 +241,11 @@ pub fn safe_next(raw: &str) -> Option<&str> {
         && raw.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
         && !path.contains("//")
         && !path.split('/').any(|seg| seg == "." || seg == "..")
-        && !path.to_ascii_lowercase().contains("%2e")
+        // Encoded dots, slashes and backslashes: nothing we link to needs them, and a server
+        // or proxy that decodes them would read another path.
+        && !["%2e", "%2f", "%5c"]
+            .iter()
+            .any(|encoded| path.to_ascii_lowercase().contains(encoded))
         && !path.starts_with("/dashboard/sign-in");
     ok.then_some(raw)
 }
@@ -517,6 +521,10 @@ mod tests {
             ("/dashboard/../r/AAAAAAAAAAAAAAAAAAAAAA", false),
             ("/dashboard/%2e%2e/r/x", false),
             ("/dashboard/%2E%2E/r/x", false),
+            ("/dashboard/..%2f..%2fevil", false),
+            ("/dashboard/..%2F..%2Fevil", false),
+            ("/dashboard/%5c%5cevil.example", false),
+            ("/dashboard?source=%2Ftreatments", true),
             ("/dashboard/./settings", false),
             ("/dashboard/ x", false),
             ("/dashboard/\tx", false),
