@@ -195,6 +195,8 @@ test('D1 unavailable: every endpoint answers a friendly failure with a way forwa
       ['POST', '/api/webhooks/external-booking/generic?client=alpha-spa', { 'content-type': 'application/json' }, '{}'],
       ['GET', '/healthz', {}],
     ];
+    const healthz = await down.json('/healthz');
+    assert.equal(healthz.status, 503, 'the health check notices the missing schema');
     for (const [method, path, headers, body] of cases) {
       const res = await down.fetch(path, { method, headers, body });
       const text = await res.text();

@@ -84,7 +84,7 @@ async fn route(req: Request, env: Env) -> (Response, Option<repo::ClientId>) {
     let resp = match segments.as_slice() {
         ["healthz"] => match only(&req, &[Get, Head], "GET, HEAD") {
             Some(resp) => resp,
-            None => match app.repo.ping().await {
+            None => match app.repo.health().await {
                 Ok(()) => http::json(
                     200,
                     &serde_json::json!({ "ok": true, "assetVersion": assets::VERSION }),

@@ -589,11 +589,28 @@ impl Repo {
     }
 
     /// A cheap liveness probe for /healthz.
+    /// One trivial round trip (the benchmark's D1 floor).
     pub async fn ping(&self) -> AppResult<()> {
         let _: Option<f64> = self
             .db
             .prepare("SELECT 1 AS one")
             .first(Some("one"))
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    /// The health check: D1 answers *and* holds our schema (a database that answers but lost
+    /// its tables serves nobody). One primary-key probe of each table a visitor's path reads.
+    pub async fn health(&self) -> AppResult<()> {
+        let _: Option<f64> = self
+            .db
+            .prepare(
+                "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM clients LIMIT 1)) \
+                 + (SELECT COUNT(*) FROM (SELECT 1 FROM client_settings LIMIT 1)) \
+                 + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_handoffs LIMIT 1)) AS n",
+            )
+            .first(Some("n"))
             .await
             .map_err(storage)?;
         Ok(())
