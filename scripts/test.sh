@@ -32,8 +32,11 @@ cargo test -p handoff-widget
 
 stage "fuzz: every core parser and builder, 15 s each (core/tests/fuzz)"
 # 16 targets x 15 s, two at a time (2 min), plus about 1.5 min to build the fuzz profile:
-# ~3.5 min of CI. Fresh seeds each run; a failure prints the seed and command that replay it.
-HANDOFF_FUZZ_SECONDS=15 bash scripts/fuzz.sh
+# ~3.5 min of CI. The seeds follow core's git tree id: the same code is always fuzzed with
+# the same seeds (a failure reproduces; it prints the seed and the command that replay it),
+# every change to core with new ones. `npm run fuzz` uses fresh seeds.
+HANDOFF_FUZZ_BASE="core-$(git rev-parse HEAD:core 2>/dev/null || echo unversioned)" \
+  HANDOFF_FUZZ_SECONDS=15 bash scripts/fuzz.sh
 
 stage "build: worker + production bundle check (wrangler deploy --dry-run)"
 (cd worker && worker-build --release >/dev/null)

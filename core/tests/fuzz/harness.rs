@@ -16,6 +16,11 @@ pub const BATCH: u32 = 256;
 const SECONDS_VAR: &str = "HANDOFF_FUZZ_SECONDS";
 /// Replays one batch (what a failure prints).
 const SEED_VAR: &str = "HANDOFF_FUZZ_SEED";
+/// Derives a timed run's base seed from this text instead of fresh randomness. CI passes the
+/// git tree id of `core/`, so one version of the code is always fuzzed with the same seeds
+/// (a red run reproduces, and a commit that leaves core alone cannot turn red by chance),
+/// while every change to core is fuzzed with new ones.
+const BASE_VAR: &str = "HANDOFF_FUZZ_BASE";
 /// Shrinking a failure is bounded too, so a timed run always ends.
 const MAX_SHRINK_MS: u32 = 60_000;
 
@@ -39,7 +44,10 @@ impl Mode {
                     .parse()
                     .unwrap_or_else(|_| panic!("{SECONDS_VAR}={secs:?} is not a number"));
                 Mode::Timed {
-                    base: fresh_seed(target),
+                    base: match env_var(BASE_VAR) {
+                        Some(base) => fnv1a(format!("{target}:{base}").as_bytes()),
+                        None => fresh_seed(target),
+                    },
                     budget: Duration::from_secs_f64(secs.max(0.0)),
                 }
             }
