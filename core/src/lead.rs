@@ -171,6 +171,25 @@ pub struct Lead {
     pub redacted: bool,
 }
 
+impl Lead {
+    /// Every field with what is stored for it, in [`Field::ALL`] order.
+    pub fn fields(&self) -> [(Field, Option<&str>); 8] {
+        [
+            (Field::CustomerName, Some(self.customer_name.as_str())),
+            (Field::CustomerEmail, self.customer_email.as_deref()),
+            (Field::CustomerPhone, self.customer_phone.as_deref()),
+            (Field::RequestedService, self.requested_service.as_deref()),
+            (
+                Field::PreferredDateTimeText,
+                self.preferred_date_time_text.as_deref(),
+            ),
+            (Field::Notes, self.notes.as_deref()),
+            (Field::SourcePage, self.source_page.as_deref()),
+            (Field::Industry, self.industry.as_deref()),
+        ]
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldError {
     pub field: Field,

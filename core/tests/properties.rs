@@ -3,7 +3,7 @@
 
 use handoff_core::id::{is_admin_key_shaped, new_admin_key, HandoffId};
 use handoff_core::intent;
-use handoff_core::lead::{check_field, validate_lead, Field, Lead, LeadInput};
+use handoff_core::lead::{check_field, validate_lead, Field, LeadInput};
 use handoff_core::text::{is_bidi_control, luhn_valid, redact_sensitive, strip_controls};
 use handoff_core::time::{iso8601_from_millis, parse_date_ymd};
 use proptest::prelude::*;
@@ -61,22 +61,6 @@ fn lead_input() -> impl Strategy<Value = LeadInput> {
             industry,
         },
     )
-}
-
-fn lead_fields(lead: &Lead) -> [(Field, Option<&str>); 8] {
-    [
-        (Field::CustomerName, Some(lead.customer_name.as_str())),
-        (Field::CustomerEmail, lead.customer_email.as_deref()),
-        (Field::CustomerPhone, lead.customer_phone.as_deref()),
-        (Field::RequestedService, lead.requested_service.as_deref()),
-        (
-            Field::PreferredDateTimeText,
-            lead.preferred_date_time_text.as_deref(),
-        ),
-        (Field::Notes, lead.notes.as_deref()),
-        (Field::SourcePage, lead.source_page.as_deref()),
-        (Field::Industry, lead.industry.as_deref()),
-    ]
 }
 
 fn input_value(input: &LeadInput, field: Field) -> &str {
@@ -147,7 +131,7 @@ proptest! {
     fn any_lead_input_is_accepted_or_gets_field_errors(input in lead_input()) {
         match validate_lead(&input) {
             Ok(lead) => {
-                for (field, value) in lead_fields(&lead) {
+                for (field, value) in lead.fields() {
                     let Some(value) = value else { continue };
                     prop_assert!(value.chars().count() <= field.max_chars(), "{field:?}: {value:?}");
                     let forbidden = |c: char| (c.is_control() && !(c == '\n' && field == Field::Notes)) || is_bidi_control(c);
@@ -170,7 +154,7 @@ proptest! {
     fn validate_lead_agrees_with_check_field(input in lead_input()) {
         // The widget validates field by field; the server validates the whole lead.
         if let Ok(lead) = validate_lead(&input) {
-            for (field, value) in lead_fields(&lead) {
+            for (field, value) in lead.fields() {
                 let cleaned = check_field(field, input_value(&input, field));
                 prop_assert_eq!(cleaned, Ok(value.map(str::to_string)), "{:?}", field);
             }

@@ -879,6 +879,15 @@ mod tests {
         c.update(Input::Answer(text.into()))
     }
 
+    /// Everything the assistant said, in order.
+    fn bot_lines(c: &Conversation) -> Vec<&str> {
+        c.transcript()
+            .iter()
+            .filter(|m| m.from == Speaker::Bot)
+            .map(|m| m.text.as_str())
+            .collect()
+    }
+
     fn last_bot(c: &Conversation) -> &str {
         c.transcript()
             .iter()
@@ -942,12 +951,7 @@ mod tests {
         let mut c = start(spa());
         say(&mut c, "can I book a massage Friday afternoon?");
         assert_eq!(c.step(), Some(Step::Name));
-        let bots: Vec<&str> = c
-            .transcript()
-            .iter()
-            .filter(|m| m.from == Speaker::Bot)
-            .map(|m| m.text.as_str())
-            .collect();
+        let bots = bot_lines(&c);
         assert!(
             bots.contains(&"Got it: Massage, Friday afternoon."),
             "{bots:?}"
@@ -1480,12 +1484,7 @@ mod tests {
             Some("¿Qué te gustaría reservar?")
         );
         say(&mut c, "Quiero reservar un masaje el viernes por la tarde");
-        let bots: Vec<&str> = c
-            .transcript()
-            .iter()
-            .filter(|m| m.from == Speaker::Bot)
-            .map(|m| m.text.as_str())
-            .collect();
+        let bots = bot_lines(&c);
         assert!(
             bots.contains(&"Entendido: Masaje, viernes por la tarde."),
             "{bots:?}"
