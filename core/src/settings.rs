@@ -349,7 +349,7 @@ const ROUTES_MAX: usize = 20;
 const KEYWORDS_MAX: usize = 10;
 const KEYWORD_MAX_CHARS: usize = 40;
 const CONSENT_MAX: usize = 300;
-/// How long personal fields are kept by default (issue 8: 180 days).
+/// How long personal fields are kept by default: half a year.
 pub const DEFAULT_RETENTION_DAYS: u32 = 180;
 const RETENTION_RANGE: std::ops::RangeInclusive<u32> = 7..=3650;
 /// Providers whose webhook signatures we can verify.

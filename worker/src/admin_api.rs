@@ -5,16 +5,111 @@ use handoff_core::{
     time::iso8601_from_millis,
 };
 use serde_json::{json, Value};
-use worker::{Method, Request, Response};
+use worker::{Request, Response};
 
 use crate::{
     app::App,
-    dashboard::settings,
     error::{AppError, AppResult},
     http, links,
     repo::{ClientId, HandoffRow, LinkOutcome, Transition, UnmatchedEventRow},
-    webhooks,
+    router::{find, Params, Reply, Route, Verb, GET},
+    settings, webhooks,
 };
+
+/// An admin API handler: it runs for the client whose key the request carries.
+type AdminHandler = for<'a> fn(&'a App, ClientId, Request, Params) -> Reply<'a>;
+
+/// A route's handler and whether it changes anything (writes are also refused when a
+/// browser says another site started them).
+pub struct Admin {
+    write: bool,
+    run: AdminHandler,
+}
+
+const fn read(run: AdminHandler) -> Admin {
+    Admin { write: false, run }
+}
+
+const fn write(run: AdminHandler) -> Admin {
+    Admin { write: true, run }
+}
+
+const ROUTES: &[Route<Admin>] = &[
+    Route {
+        methods: GET,
+        pattern: "/api/v1/admin/handoffs",
+        handler: read(|app, client, req, _| Box::pin(list_handoffs(app, client, req))),
+    },
+    Route {
+        methods: GET,
+        pattern: "/api/v1/admin/handoffs/:id",
+        handler: read(|app, client, _, p| {
+            Box::pin(async move { get_handoff(app, client, p.get("id")).await })
+        }),
+    },
+    Route {
+        methods: &[Verb::Post],
+        pattern: "/api/v1/admin/handoffs/:id/complete",
+        handler: write(|app, client, _, p| {
+            Box::pin(async move { complete_handoff(app, client, p.get("id")).await })
+        }),
+    },
+    Route {
+        methods: GET,
+        pattern: "/api/v1/admin/webhook-events",
+        handler: read(|app, client, _, _| Box::pin(list_webhook_events(app, client))),
+    },
+    Route {
+        methods: &[Verb::Post],
+        pattern: "/api/v1/admin/webhook-events/:id/link",
+        handler: write(|app, client, req, p| {
+            Box::pin(async move { link_webhook_event(app, client, req, p.get("id")).await })
+        }),
+    },
+    Route {
+        methods: GET,
+        pattern: "/api/v1/admin/settings",
+        handler: read(|app, client, _, _| Box::pin(get_settings(app, client))),
+    },
+    Route {
+        methods: &[Verb::Put],
+        pattern: "/api/v1/admin/settings",
+        handler: write(|app, client, req, _| Box::pin(put_settings(app, client, req))),
+    },
+];
+
+/// Diagnostics for the scale test, only where the bench var is set: the query plans of this
+/// client's pipeline statements for the given filter.
+const BENCH_ROUTES: &[Route<Admin>] = &[Route {
+    methods: GET,
+    pattern: "/api/v1/admin/diagnostics/pipeline-plan",
+    handler: read(|app, client, req, _| Box::pin(pipeline_plan(app, client, req))),
+}];
+
+/// `/api/v1/admin/…`: the route, then the key (401 before anything is read), then for
+/// writes the cross-site check. Errors are JSON, in English.
+pub async fn route(app: &App, req: Request, verb: Verb, path: &str) -> Response {
+    let table = if app.bench_baseline_enabled() && path.starts_with("/api/v1/admin/diagnostics/") {
+        BENCH_ROUTES
+    } else {
+        ROUTES
+    };
+    let result = match find(table, verb, path).route() {
+        Ok((route, params)) => match authorize(app, &req, route.handler.write).await {
+            Ok(client) => (route.handler.run)(app, client, req, params).await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(|e| http::json_error(&e, Default::default()))
+}
+
+async fn authorize(app: &App, req: &Request, write: bool) -> AppResult<ClientId> {
+    if write {
+        refuse_cross_site(app, req)?;
+    }
+    effective_client_id(app, req).await
+}
 
 /// The client whose admin key the request carries.
 pub async fn effective_client_id(app: &App, req: &Request) -> AppResult<ClientId> {
@@ -30,6 +125,18 @@ pub async fn effective_client_id(app: &App, req: &Request) -> AppResult<ClientId
         .client_for_admin_key(&hash_admin_key(key))
         .await?
         .ok_or(AppError::Unauthorized)
+}
+
+/// Writes are refused when a browser says another site started them. A bearer key is not
+/// an ambient credential, so this is defence in depth, not the CSRF protection itself.
+fn refuse_cross_site(app: &App, req: &Request) -> AppResult<()> {
+    let site = http::header(req, "Sec-Fetch-Site");
+    let origin = http::header(req, "Origin");
+    let own = app.edge.origin().ascii_serialization();
+    if handoff_core::session::is_cross_site(site.as_deref(), origin.as_deref(), &own) {
+        return Err(AppError::CrossSite);
+    }
+    Ok(())
 }
 
 fn iso(ms: Option<f64>) -> Value {
@@ -65,157 +172,78 @@ pub fn handoff_json(app: &App, h: &HandoffRow) -> Value {
     })
 }
 
-pub async fn get_handoff(app: &App, req: &Request, raw_id: &str) -> Response {
-    let result = async {
-        let client = effective_client_id(app, req).await?;
-        // A malformed id cannot exist: same answer as another client's id.
-        let id = HandoffId::parse(raw_id).ok_or(AppError::NotFound)?;
-        let handoff = app
-            .repo
-            .handoff(&client, &id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        Ok::<_, AppError>(http::json(200, &handoff_json(app, &handoff)))
+/// The pipeline query of the request's URL; a bad parameter is a 400 naming it.
+fn pipeline_query(req: &Request) -> AppResult<handoff_core::pipeline::PipelineQuery> {
+    let url = req.url().map_err(|e| AppError::Internal(e.to_string()))?;
+    let (query, errors) = parse_query(url.query_pairs());
+    match errors.first() {
+        Some(e) => Err(AppError::BadRequest(format!("{}: {}", e.param, e.message))),
+        None => Ok(query),
     }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
 }
 
-/// `/api/v1/admin/…`
-pub async fn route(app: &App, req: Request, rest: &[&str]) -> Response {
-    match rest {
-        ["handoffs"] => match http::only(&req, &[Method::Get], "GET") {
-            Some(resp) => resp,
-            None => list_handoffs(app, &req).await,
-        },
-        ["handoffs", id] => match http::only(&req, &[Method::Get], "GET") {
-            Some(resp) => resp,
-            None => get_handoff(app, &req, id).await,
-        },
-        ["handoffs", id, "complete"] => match http::only(&req, &[Method::Post], "POST") {
-            Some(resp) => resp,
-            None => complete_handoff(app, &req, id).await,
-        },
-        ["webhook-events"] => match http::only(&req, &[Method::Get], "GET") {
-            Some(resp) => resp,
-            None => list_webhook_events(app, &req).await,
-        },
-        ["webhook-events", id, "link"] => match http::only(&req, &[Method::Post], "POST") {
-            Some(resp) => resp,
-            None => link_webhook_event(app, req, id).await,
-        },
-        ["settings"] => match http::only(&req, &[Method::Get, Method::Put], "GET, PUT") {
-            Some(resp) => resp,
-            None if req.method() == Method::Get => get_settings(app, &req).await,
-            None => put_settings(app, req).await,
-        },
-        // Diagnostics for the scale test, only where the bench var is set: the query plans
-        // of this client's pipeline statements for the given filter.
-        ["diagnostics", "pipeline-plan"] if app.bench_baseline_enabled() => {
-            match http::only(&req, &[Method::Get], "GET") {
-                Some(resp) => resp,
-                None => pipeline_plan(app, &req).await,
-            }
-        }
-        _ => AppError::NotFound.json_response(),
-    }
+/// `GET /api/v1/admin/handoffs/:id`. A malformed id cannot exist: same answer as another
+/// client's id.
+async fn get_handoff(app: &App, client: ClientId, raw_id: &str) -> AppResult<Response> {
+    let id = HandoffId::parse(raw_id).ok_or(AppError::NotFound)?;
+    let handoff = app
+        .repo
+        .handoff(&client, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(http::json(200, &handoff_json(app, &handoff)))
 }
 
 /// `GET /api/v1/admin/diagnostics/pipeline-plan?<pipeline query>`: `EXPLAIN QUERY PLAN` of
 /// exactly the statements the pipeline runs, so a test can prove they use an index.
-async fn pipeline_plan(app: &App, req: &Request) -> Response {
-    let result = async {
-        let client = effective_client_id(app, req).await?;
-        let url = req.url().map_err(|e| AppError::Internal(e.to_string()))?;
-        let (query, errors) = parse_query(url.query_pairs());
-        if let Some(e) = errors.first() {
-            return Err(AppError::BadRequest(format!("{}: {}", e.param, e.message)));
-        }
-        let plans = app.repo.explain_pipeline(&client, &query).await?;
-        let plans: serde_json::Map<String, Value> = plans
-            .into_iter()
-            .map(|(label, lines)| (label.to_string(), json!(lines)))
-            .collect();
-        Ok::<_, AppError>(http::json(200, &Value::Object(plans)))
-    }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
-}
-
-// ---- dashboard and admin API (issue 3) ----
-
-/// Writes are refused when a browser says another site started them. A bearer key is not
-/// an ambient credential, so this is defence in depth, not the CSRF protection itself.
-fn refuse_cross_site(app: &App, req: &Request) -> Option<Response> {
-    let site = http::header(req, "Sec-Fetch-Site");
-    let origin = http::header(req, "Origin");
-    let own = app.edge.origin().ascii_serialization();
-    handoff_core::session::is_cross_site(site.as_deref(), origin.as_deref(), &own).then(|| {
-        http::json(
-            403,
-            &json!({
-                "error": "cross_site",
-                "message": "Requests started by another website are refused.",
-            }),
-        )
-    })
+async fn pipeline_plan(app: &App, client: ClientId, req: Request) -> AppResult<Response> {
+    let query = pipeline_query(&req)?;
+    let plans = app.repo.explain_pipeline(&client, &query).await?;
+    let plans: serde_json::Map<String, Value> = plans
+        .into_iter()
+        .map(|(label, lines)| (label.to_string(), json!(lines)))
+        .collect();
+    Ok(http::json(200, &Value::Object(plans)))
 }
 
 /// `GET /api/v1/admin/handoffs?status=&from=&to=&industry=&source=&cursor=&limit=`:
 /// the dashboard's filters and keyset pagination as JSON.
-pub async fn list_handoffs(app: &App, req: &Request) -> Response {
-    let result = async {
-        let client = effective_client_id(app, req).await?;
-        let url = req.url().map_err(|e| AppError::Internal(e.to_string()))?;
-        let (query, errors) = parse_query(url.query_pairs());
-        if let Some(e) = errors.first() {
-            return Err(AppError::BadRequest(format!("{}: {}", e.param, e.message)));
-        }
-        let page = app.repo.handoff_page(&client, &query, false).await?;
-        let mut counts: serde_json::Map<String, Value> = HandoffStatus::ALL
-            .iter()
-            .map(|s| (s.as_str().to_string(), json!(page.counts.of(*s))))
-            .collect();
-        counts.insert("total".into(), json!(page.counts.total()));
-        counts.insert("everRedirected".into(), json!(page.counts.ever_redirected));
-        Ok::<_, AppError>(http::json(
-            200,
-            &json!({
-                "handoffs": page.handoffs.iter().map(|h| handoff_json(app, h)).collect::<Vec<_>>(),
-                "nextCursor": page.next.map(|c| c.encode()),
-                "counts": counts,
-            }),
-        ))
-    }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
+async fn list_handoffs(app: &App, client: ClientId, req: Request) -> AppResult<Response> {
+    let query = pipeline_query(&req)?;
+    let page = app.repo.handoff_page(&client, &query, false).await?;
+    let mut counts: serde_json::Map<String, Value> = HandoffStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_string(), json!(page.counts.of(*s))))
+        .collect();
+    counts.insert("total".into(), json!(page.counts.total()));
+    counts.insert("everRedirected".into(), json!(page.counts.ever_redirected));
+    Ok(http::json(
+        200,
+        &json!({
+            "handoffs": page.handoffs.iter().map(|h| handoff_json(app, h)).collect::<Vec<_>>(),
+            "nextCursor": page.next.map(|c| c.encode()),
+            "counts": counts,
+        }),
+    ))
 }
 
 /// `POST /api/v1/admin/handoffs/:id/complete`: manual completion, by core's rules.
-pub async fn complete_handoff(app: &App, req: &Request, raw_id: &str) -> Response {
-    if let Some(resp) = refuse_cross_site(app, req) {
-        return resp;
-    }
-    let result = async {
-        let client = effective_client_id(app, req).await?;
-        let id = HandoffId::parse(raw_id).ok_or(AppError::NotFound)?;
-        match app
-            .repo
-            .complete_handoff(&client, &id, app.now, "manual")
-            .await?
-        {
-            Transition::Done(row) => Ok(http::json(200, &handoff_json(app, &row))),
-            Transition::Refused(HandoffStatus::CompletedExternal) => {
-                Err(AppError::Conflict("This handoff is already completed."))
-            }
-            Transition::Refused(_) => Err(AppError::Conflict(
-                "This handoff can't be marked completed from its current status.",
-            )),
-            Transition::NotFound => Err(AppError::NotFound),
+async fn complete_handoff(app: &App, client: ClientId, raw_id: &str) -> AppResult<Response> {
+    let id = HandoffId::parse(raw_id).ok_or(AppError::NotFound)?;
+    match app
+        .repo
+        .complete_handoff(&client, &id, app.now, "manual")
+        .await?
+    {
+        Transition::Done(row) => Ok(http::json(200, &handoff_json(app, &row))),
+        Transition::Refused(HandoffStatus::CompletedExternal) => {
+            Err(AppError::Conflict("This handoff is already completed."))
         }
+        Transition::Refused(_) => Err(AppError::Conflict(
+            "This handoff can't be marked completed from its current status.",
+        )),
+        Transition::NotFound => Err(AppError::NotFound),
     }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
 }
 
 const SETTINGS_BODY_LIMIT: usize = 32 * 1024;
@@ -230,47 +258,32 @@ async fn settings_body(app: &App, client: &ClientId) -> AppResult<Value> {
 }
 
 /// `GET /api/v1/admin/settings` (never the webhook secret: only whether one is set).
-pub async fn get_settings(app: &App, req: &Request) -> Response {
-    let result = async {
-        let client = effective_client_id(app, req).await?;
-        Ok::<_, AppError>(http::json(200, &settings_body(app, &client).await?))
-    }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
+async fn get_settings(app: &App, client: ClientId) -> AppResult<Response> {
+    Ok(http::json(200, &settings_body(app, &client).await?))
 }
 
 /// `PUT /api/v1/admin/settings`: the whole settings object, validated exactly as the
 /// dashboard's form (422 with a message per field), saved, and returned as `GET` would.
-pub async fn put_settings(app: &App, mut req: Request) -> Response {
-    if let Some(resp) = refuse_cross_site(app, &req) {
-        return resp;
+async fn put_settings(app: &App, client: ClientId, mut req: Request) -> AppResult<Response> {
+    http::require_json(&req)?;
+    let body = http::read_body(&mut req, SETTINGS_BODY_LIMIT).await?;
+    let input: settings::SettingsJson = http::parse_json(&body)?;
+    let iframe = settings::save(app, &client, &input.into()).await?;
+    let mut saved = settings_body(app, &client).await?;
+    let warnings: Vec<&str> = match iframe {
+        Some(settings::IframeCheck::Blocked) => vec![
+            "Your booking page blocks being shown in a frame; visitors get the redirect instead.",
+        ],
+        Some(settings::IframeCheck::Unknown) => vec![
+            "We couldn't reach your booking page to check framing; visitors get the redirect instead.",
+        ],
+        _ => Vec::new(),
+    };
+    if let Value::Object(map) = &mut saved {
+        map.insert("warnings".into(), json!(warnings));
     }
-    let result = async {
-        let client = effective_client_id(app, &req).await?;
-        http::require_json(&req)?;
-        let body = http::read_body(&mut req, SETTINGS_BODY_LIMIT).await?;
-        let input: settings::SettingsJson = http::parse_json(&body)?;
-        let iframe = settings::save(app, &client, &input.into()).await?;
-        let mut saved = settings_body(app, &client).await?;
-        let warnings: Vec<&str> = match iframe {
-            Some(settings::IframeCheck::Blocked) => vec![
-                "Your booking page blocks being shown in a frame; visitors get the redirect instead.",
-            ],
-            Some(settings::IframeCheck::Unknown) => vec![
-                "We couldn't reach your booking page to check framing; visitors get the redirect instead.",
-            ],
-            _ => Vec::new(),
-        };
-        if let Value::Object(map) = &mut saved {
-            map.insert("warnings".into(), json!(warnings));
-        }
-        Ok::<_, AppError>(http::json(200, &saved))
-    }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
+    Ok(http::json(200, &saved))
 }
-
-// ---- unmatched webhook events (issue 5) ----
 
 const LINK_BODY_LIMIT: usize = 4 * 1024;
 
@@ -293,23 +306,18 @@ pub fn webhook_event_json(e: &UnmatchedEventRow) -> Value {
 
 /// `GET /api/v1/admin/webhook-events`: verified provider events that named none of this
 /// client's handoffs, unlinked first, and how many are still unlinked.
-pub async fn list_webhook_events(app: &App, req: &Request) -> Response {
-    let result = async {
-        let client = effective_client_id(app, req).await?;
-        let (events, unlinked) = app
-            .repo
-            .unmatched_events(&client, webhooks::UNMATCHED_LIST_LIMIT)
-            .await?;
-        Ok::<_, AppError>(http::json(
-            200,
-            &json!({
-                "events": events.iter().map(webhook_event_json).collect::<Vec<_>>(),
-                "unlinked": unlinked,
-            }),
-        ))
-    }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
+async fn list_webhook_events(app: &App, client: ClientId) -> AppResult<Response> {
+    let (events, unlinked) = app
+        .repo
+        .unmatched_events(&client, webhooks::UNMATCHED_LIST_LIMIT)
+        .await?;
+    Ok(http::json(
+        200,
+        &json!({
+            "events": events.iter().map(webhook_event_json).collect::<Vec<_>>(),
+            "unlinked": unlinked,
+        }),
+    ))
 }
 
 #[derive(serde::Deserialize)]
@@ -320,39 +328,36 @@ struct LinkJson {
 
 /// `POST /api/v1/admin/webhook-events/:id/link` with `{"handoffId": …}`: links the event to
 /// that handoff and completes it. Another client's event or handoff is a plain 404.
-pub async fn link_webhook_event(app: &App, mut req: Request, event_id: &str) -> Response {
-    if let Some(resp) = refuse_cross_site(app, &req) {
-        return resp;
-    }
-    let result = async {
-        let client = effective_client_id(app, &req).await?;
-        http::require_json(&req)?;
-        let body = http::read_body(&mut req, LINK_BODY_LIMIT).await?;
-        let input: LinkJson = http::parse_json(&body)?;
-        // A malformed id cannot exist: same answer as another client's id.
-        let handoff = HandoffId::parse(input.handoff_id.trim()).ok_or(AppError::NotFound)?;
-        let (outcome, handoff, event) =
-            match webhooks::link_unmatched(app, &client, event_id, &handoff).await? {
-                LinkOutcome::Completed(h, e) => ("completed", h, e),
-                LinkOutcome::AlreadyCompleted(h, e) => ("already_completed", h, e),
-                LinkOutcome::AlreadyLinked => {
-                    return Err(AppError::Conflict(
-                        "This event is already linked to a handoff.",
-                    ))
-                }
-                LinkOutcome::EventNotFound | LinkOutcome::HandoffNotFound => {
-                    return Err(AppError::NotFound)
-                }
-            };
-        Ok(http::json(
-            200,
-            &json!({
-                "outcome": outcome,
-                "event": webhook_event_json(&event),
-                "handoff": handoff_json(app, &handoff),
-            }),
-        ))
-    }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
+async fn link_webhook_event(
+    app: &App,
+    client: ClientId,
+    mut req: Request,
+    event_id: &str,
+) -> AppResult<Response> {
+    http::require_json(&req)?;
+    let body = http::read_body(&mut req, LINK_BODY_LIMIT).await?;
+    let input: LinkJson = http::parse_json(&body)?;
+    // A malformed id cannot exist: same answer as another client's id.
+    let handoff = HandoffId::parse(input.handoff_id.trim()).ok_or(AppError::NotFound)?;
+    let (outcome, handoff, event) =
+        match webhooks::link_unmatched(app, &client, event_id, &handoff).await? {
+            LinkOutcome::Completed(h, e) => ("completed", h, e),
+            LinkOutcome::AlreadyCompleted(h, e) => ("already_completed", h, e),
+            LinkOutcome::AlreadyLinked => {
+                return Err(AppError::Conflict(
+                    "This event is already linked to a handoff.",
+                ))
+            }
+            LinkOutcome::EventNotFound | LinkOutcome::HandoffNotFound => {
+                return Err(AppError::NotFound)
+            }
+        };
+    Ok(http::json(
+        200,
+        &json!({
+            "outcome": outcome,
+            "event": webhook_event_json(&event),
+            "handoff": handoff_json(app, &handoff),
+        }),
+    ))
 }

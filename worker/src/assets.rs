@@ -4,9 +4,42 @@
 //! the glue and wasm live under `/w/{version}/` and never change, so they are immutable.
 //! All are public static assets: `Access-Control-Allow-Origin: *` lets any host page's
 //! module import and wasm fetch reach them.
-use worker::Response;
+use worker::{Request, Response};
 
-use crate::http;
+use crate::{
+    error::AppError,
+    http,
+    router::{find, Lookup, Params, Route, Verb, GET_HEAD},
+};
+
+type Handler = fn(&Request, &Params) -> Option<Response>;
+
+/// The widget's files: no D1, no request context.
+const ROUTES: &[Route<Handler>] = &[
+    Route {
+        methods: GET_HEAD,
+        pattern: "/widget.js",
+        handler: |req, _| Some(loader(http::header(req, "If-None-Match").as_deref())),
+    },
+    Route {
+        methods: GET_HEAD,
+        pattern: "/w/:version/:file",
+        handler: |_, p| bundle(p.get("version"), p.get("file")),
+    },
+];
+
+/// Answers `/widget.js` and `/w/…`; errors as the JSON APIs answer them.
+pub fn route(req: &Request, verb: Verb, path: &str) -> Response {
+    let e = match find(ROUTES, verb, path) {
+        Lookup::Route(route, params) => match (route.handler)(req, &params) {
+            Some(resp) => return resp,
+            None => AppError::NotFound,
+        },
+        Lookup::MethodNotAllowed(allow) => AppError::MethodNotAllowed(allow),
+        Lookup::NotFound => AppError::NotFound,
+    };
+    http::json_error(&e, Default::default())
+}
 
 pub const VERSION: &str = include_str!(concat!(env!("OUT_DIR"), "/asset_version.txt"));
 const LOADER: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/widget.js"));

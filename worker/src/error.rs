@@ -1,20 +1,17 @@
-//! The service's one error type and the only place that decides what a failure looks like
-//! on the wire. Internals (D1 messages, stack traces) are logged by kind, never sent, and
-//! payloads or personal data are never logged.
+//! The service's one error type: its status, stable code and the sentence a person reads.
+//! Each surface renders it once (`http::json_error` for the JSON APIs, the webhook's outcome
+//! word, the dashboard's and the visitor pages' HTML). Internals (D1 messages, stack traces)
+//! are logged by kind, never sent, and payloads or personal data are never logged.
 use handoff_core::i18n::{fill, Lang};
-use serde_json::{json, Map, Value};
-use worker::Response;
-
-use crate::http;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// 404: unknown route, unknown client, or a record that is not the caller's.
     #[error("not found")]
     NotFound,
-    /// 405, with the `Allow` header.
+    /// 405, with the `Allow` header's value (from the surface's route table).
     #[error("method not allowed")]
-    MethodNotAllowed(&'static str),
+    MethodNotAllowed(String),
     /// 400: a body we cannot read as the JSON object we expect.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -24,6 +21,12 @@ pub enum AppError {
     /// 403: a browser origin the client has not allowed.
     #[error("origin not allowed")]
     ForbiddenOrigin,
+    /// 403: a state-changing request another website started (Fetch Metadata, else Origin).
+    #[error("cross-site request")]
+    CrossSite,
+    /// 403: a dashboard form whose CSRF token doesn't match the session.
+    #[error("form expired")]
+    FormExpired,
     /// 409: external booking mode without a booking URL.
     #[error("booking unavailable")]
     BookingUnavailable,
@@ -48,6 +51,9 @@ pub enum AppError {
         cause: String,
         fallback_url: Option<String>,
     },
+    /// 503: the server lacks a secret this surface needs (the reason, for the operator).
+    #[error("unconfigured: {0}")]
+    Unconfigured(&'static str),
     /// 503: D1 or another binding failed.
     #[error("storage: {0}")]
     Storage(String),
@@ -69,13 +75,15 @@ impl AppError {
             AppError::MethodNotAllowed(_) => 405,
             AppError::BadRequest(_) => 400,
             AppError::Unauthorized => 401,
-            AppError::ForbiddenOrigin => 403,
+            AppError::ForbiddenOrigin | AppError::CrossSite | AppError::FormExpired => 403,
             AppError::BookingUnavailable | AppError::Conflict(_) => 409,
             AppError::PayloadTooLarge(_) => 413,
             AppError::UnsupportedMediaType => 415,
             AppError::Validation(_) => 422,
             AppError::RateLimited => 429,
-            AppError::CaptureFailed { .. } | AppError::Storage(_) => 503,
+            AppError::CaptureFailed { .. } | AppError::Unconfigured(_) | AppError::Storage(_) => {
+                503
+            }
             AppError::Internal(_) => 500,
         }
     }
@@ -88,6 +96,8 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Unauthorized => "unauthorized",
             AppError::ForbiddenOrigin => "origin_not_allowed",
+            AppError::CrossSite => "cross_site",
+            AppError::FormExpired => "form_expired",
             AppError::BookingUnavailable => "booking_unavailable",
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge(_) => "payload_too_large",
@@ -95,7 +105,7 @@ impl AppError {
             AppError::Validation(_) => "validation",
             AppError::RateLimited => "rate_limited",
             AppError::CaptureFailed { .. } => "capture_failed",
-            AppError::Storage(_) => "unavailable",
+            AppError::Unconfigured(_) | AppError::Storage(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -117,6 +127,9 @@ impl AppError {
             AppError::ForbiddenOrigin => {
                 "This website isn't allowed to send booking requests for this business.".into()
             }
+            AppError::CrossSite => "Requests started by another website are refused.".into(),
+            AppError::FormExpired => "This form has expired. Reload the page and try again.".into(),
+            AppError::Unconfigured(why) => (*why).into(),
             AppError::BookingUnavailable => t.booking_unavailable.into(),
             AppError::Conflict(why) => (*why).into(),
             AppError::PayloadTooLarge(limit) => fill(pages.too_large, &limit.to_string()),
@@ -132,45 +145,20 @@ impl AppError {
     pub fn log(&self) {
         match self {
             AppError::Storage(cause) | AppError::Internal(cause) => {
-                worker::console_error!("{}: {}", self.code(), cause)
+                log_error(&format!("{}: {}", self.code(), cause))
             }
-            AppError::CaptureFailed { cause, .. } => {
-                worker::console_error!("capture_failed: {}", cause)
-            }
+            AppError::CaptureFailed { cause, .. } => log_error(&format!("capture_failed: {cause}")),
             _ => {}
         }
     }
+}
 
-    pub fn json_response(&self) -> Response {
-        self.json_response_in(Lang::En)
-    }
-
-    /// The JSON error with its messages in `lang` (see [`AppError::message_in`]).
-    pub fn json_response_in(&self, lang: Lang) -> Response {
-        self.log();
-        let mut body = Map::new();
-        body.insert("error".into(), json!(self.code()));
-        body.insert("message".into(), json!(self.message_in(lang)));
-        match self {
-            AppError::Validation(fields) => {
-                let fields: Map<String, Value> = fields
-                    .iter()
-                    .map(|(name, msg)| ((*name).to_string(), json!(msg)))
-                    .collect();
-                body.insert("fields".into(), Value::Object(fields));
-            }
-            AppError::CaptureFailed { fallback_url, .. } => {
-                body.insert("fallbackUrl".into(), json!(fallback_url));
-            }
-            _ => {}
-        }
-        let resp = http::json(self.status(), &Value::Object(body));
-        match self {
-            AppError::MethodNotAllowed(allow) => http::with_header(resp, "Allow", allow),
-            AppError::RateLimited => http::with_header(resp, "Retry-After", "60"),
-            _ => resp,
-        }
-    }
+/// The runtime's console on the edge; stderr in native tests, where JS is not there.
+fn log_error(line: &str) {
+    #[cfg(target_arch = "wasm32")]
+    worker::console_error!("{}", line);
+    #[cfg(not(target_arch = "wasm32"))]
+    eprintln!("{line}");
 }
 
 pub type AppResult<T> = Result<T, AppError>;

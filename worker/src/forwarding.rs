@@ -1,4 +1,4 @@
-//! Lead forwarding (issue 8): delivers the outbox the triggers fill (`forward_deliveries`) to
+//! Lead forwarding: delivers the outbox the triggers fill (`forward_deliveries`) to
 //! each client's own endpoint, signed per Standard Webhooks (core's `forward` module decides
 //! the payload, signature and retry schedule). It never runs in a visitor's request path: a
 //! capture hands the first attempt to `waitUntil`, the scheduled job retries with backoff.

@@ -11,15 +11,16 @@ use handoff_core::{
     settings::BookingMode,
 };
 use maud::{html, Markup};
-use worker::{Method, Request, Response};
+use worker::{Request, Response};
 
 use crate::{
     app::App,
     capture::capture_lead,
-    error::AppError,
+    error::{AppError, AppResult},
     http,
     pages::{self, contact_cta, layout_in},
     repo::Client,
+    router::{find, Handler, Route, Verb},
 };
 
 const FORM_BODY_LIMIT: usize = 8 * 1024;
@@ -48,43 +49,58 @@ impl FormState {
     }
 }
 
-pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
-    if let Some(resp) = http::only(
-        &req,
-        &[Method::Get, Method::Head, Method::Post],
-        "GET, HEAD, POST",
-    ) {
-        return resp;
-    }
+const ROUTES: &[Route<Handler>] = &[Route {
+    methods: &[Verb::Get, Verb::Head, Verb::Post],
+    pattern: "/b/:slug",
+    handler: |app, req, p| Box::pin(async move { page(app, req, p.get("slug")).await }),
+}];
+
+/// `/b/…`, in the visitor's language: a mangled link or an unknown business is the friendly
+/// "not found" page, a database failure the "temporarily unavailable" one; a method no form
+/// sends gets the JSON 405. What the visitor typed wrong is shown in the form itself.
+pub async fn route(app: &App, req: Request, verb: Verb, path: &str) -> Response {
     let lang = visitor_lang(&req);
-    let client = match app.repo.client_by_slug(slug).await {
-        Ok(Some(client)) => client,
-        Ok(None) => return pages::not_found_page_in(lang),
-        Err(e) => {
-            e.log();
-            return pages::link_temporarily_unavailable_in(lang);
-        }
+    let result = match find(ROUTES, verb, path).route() {
+        Ok((route, params)) => (route.handler)(app, req, params).await,
+        Err(AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => return http::json_error(&e, Lang::default()),
     };
+    result.unwrap_or_else(|e| match e {
+        AppError::NotFound => pages::not_found_page_in(lang),
+        e => {
+            e.log();
+            pages::link_temporarily_unavailable_in(lang)
+        }
+    })
+}
+
+async fn page(app: &App, mut req: Request, slug: &str) -> AppResult<Response> {
+    let lang = visitor_lang(&req);
+    let client = app
+        .repo
+        .client_by_slug(slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if client.settings.booking_mode == BookingMode::External && !client.settings.booking_available()
     {
-        return pages::booking_unavailable_in(&client, lang);
+        return Ok(pages::booking_unavailable_in(&client, lang));
     }
     let page = Page {
         client: &client,
         lang,
     };
-    if req.method() != Method::Post {
-        return page.form(200, &FormState::default());
+    if req.method() != worker::Method::Post {
+        return Ok(page.form(200, &FormState::default()));
     }
     // A form posted from another site is not this visitor's request.
     if http::header(&req, "Sec-Fetch-Site").as_deref() == Some("cross-site") {
-        return page.form(
+        return Ok(page.form(
             403,
             &FormState {
                 notice: Some(lang.pages().use_this_form.into()),
                 ..FormState::default()
             },
-        );
+        ));
     }
     // Only this page's form: JSON or multipart read as a form would come back as a
     // misleading "Please tell us your name".
@@ -95,45 +111,47 @@ pub async fn route(app: &App, mut req: Request, slug: &str) -> Response {
                 AppError::UnsupportedMediaType => lang.pages().use_this_form.into(),
                 _ => e.message_in(lang),
             };
-            return page.form(
+            return Ok(page.form(
                 e.status(),
                 &FormState {
                     notice: Some(notice),
                     ..FormState::default()
                 },
-            );
+            ));
         }
     };
     let consent = form
         .iter()
         .any(|(k, v)| k == "consentGiven" && !v.is_empty());
     let input = lead_from_form(form, app);
-    match capture_lead(app, &req, &client, &input, consent, lang).await {
-        Ok(captured) => page.done(captured.continue_url.as_deref()),
-        Err(AppError::Validation(errors)) => page.form(
-            422,
-            &FormState {
-                input: input.for_redisplay(),
-                errors,
-                notice: None,
-            },
-        ),
-        Err(AppError::CaptureFailed { fallback_url, .. }) => {
-            page.capture_failed(fallback_url.as_deref())
-        }
-        Err(AppError::BookingUnavailable) => pages::booking_unavailable_in(&client, lang),
-        Err(e) => {
-            e.log();
-            page.form(
-                e.status(),
+    Ok(
+        match capture_lead(app, &req, &client, &input, consent, lang).await {
+            Ok(captured) => page.done(captured.continue_url.as_deref()),
+            Err(AppError::Validation(errors)) => page.form(
+                422,
                 &FormState {
                     input: input.for_redisplay(),
-                    errors: Vec::new(),
-                    notice: Some(e.message_in(lang)),
+                    errors,
+                    notice: None,
                 },
-            )
-        }
-    }
+            ),
+            Err(AppError::CaptureFailed { fallback_url, .. }) => {
+                page.capture_failed(fallback_url.as_deref())
+            }
+            Err(AppError::BookingUnavailable) => pages::booking_unavailable_in(&client, lang),
+            Err(e) => {
+                e.log();
+                page.form(
+                    e.status(),
+                    &FormState {
+                        input: input.for_redisplay(),
+                        errors: Vec::new(),
+                        notice: Some(e.message_in(lang)),
+                    },
+                )
+            }
+        },
+    )
 }
 
 fn lead_from_form(form: Vec<(String, String)>, app: &App) -> LeadInput {

@@ -1,8 +1,13 @@
 //! Small response helpers shared by every surface: JSON, HTML, redirects, CORS, security headers.
-use futures_util::StreamExt;
+use futures_util::{
+    future::{select, Either},
+    StreamExt,
+};
+use handoff_core::i18n::Lang;
 use serde::Serialize;
-use std::{future::Future, pin::pin, task::Poll, time::Duration};
-use worker::{Headers, Method, Request, Response};
+use serde_json::{json, Map, Value};
+use std::{future::Future, pin::pin, time::Duration};
+use worker::{Headers, Request, Response};
 
 use crate::error::{AppError, AppResult};
 
@@ -173,12 +178,6 @@ pub fn not_modified() -> Response {
     build(304, "text/plain; charset=utf-8", Vec::new())
 }
 
-/// `Some(405 response)` unless the request uses one of `allowed` (`allow_header` lists them).
-pub fn only(req: &Request, allowed: &[Method], allow_header: &'static str) -> Option<Response> {
-    (!allowed.contains(&req.method()))
-        .then(|| AppError::MethodNotAllowed(allow_header).json_response())
-}
-
 /// Adds a `Set-Cookie` header (appended: a response may set several cookies).
 pub fn with_cookie(resp: Response, set_cookie: &str) -> Response {
     let headers = resp.headers().clone();
@@ -209,19 +208,52 @@ pub async fn read_form(req: &mut Request, limit: usize) -> AppResult<Vec<(String
         .collect())
 }
 
+/// The first value of a form field.
+pub fn form_field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
 /// `None` when `fut` is not done within `timeout` (outbound fetches: the iframe probe, lead
 /// forwarding).
 pub async fn within<F: Future>(fut: F, timeout: Duration) -> Option<F::Output> {
-    let mut fut = pin!(fut);
-    let mut delay = pin!(worker::Delay::from(timeout));
-    std::future::poll_fn(|cx| {
-        if let Poll::Ready(out) = fut.as_mut().poll(cx) {
-            return Poll::Ready(Some(out));
+    match select(pin!(fut), pin!(worker::Delay::from(timeout))).await {
+        Either::Left((out, _)) => Some(out),
+        Either::Right(_) => None,
+    }
+}
+
+/// The JSON APIs' one rendering of an error: `{error, message}` with the message in `lang`
+/// (what a visitor can meet is translated; see [`AppError::message_in`]), the field messages
+/// of a validation error, the direct link of a failed capture, and the headers HTTP asks for
+/// (RFC 9110 §15.5.6 `Allow`, RFC 6585 §4 `Retry-After`).
+pub fn json_error(e: &AppError, lang: Lang) -> Response {
+    e.log();
+    let mut body = Map::new();
+    body.insert("error".into(), json!(e.code()));
+    body.insert("message".into(), json!(e.message_in(lang)));
+    match e {
+        AppError::Validation(fields) => {
+            let fields: Map<String, Value> = fields
+                .iter()
+                .map(|(name, msg)| ((*name).to_string(), json!(msg)))
+                .collect();
+            body.insert("fields".into(), Value::Object(fields));
         }
-        if delay.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(None);
+        AppError::CaptureFailed { fallback_url, .. } => {
+            body.insert("fallbackUrl".into(), json!(fallback_url));
         }
-        Poll::Pending
-    })
-    .await
+        _ => {}
+    }
+    error_headers(e, json(e.status(), &Value::Object(body)))
+}
+
+/// `Allow` on a 405 and `Retry-After` on a 429, whatever the body.
+pub fn error_headers(e: &AppError, resp: Response) -> Response {
+    match e {
+        AppError::MethodNotAllowed(allow) => with_header(resp, "Allow", allow),
+        AppError::RateLimited => with_header(resp, "Retry-After", "60"),
+        _ => resp,
+    }
 }

@@ -1,17 +1,17 @@
-//! Handoff's edge service: the widget API, the tracking redirect, the admin and operator
-//! APIs and the widget's own files, over one D1 database.
+//! Handoff's edge service: the widget API, the tracking redirect, the hosted booking page,
+//! provider webhooks, the admin and operator APIs, the dashboard and the widget's own files,
+//! over one D1 database.
 //!
-//! The entry point only routes; each surface module owns its handlers, and decisions live in
-//! `handoff-core`.
-use worker::{
-    event, Context, Env, Method, Request, Response, Result, ScheduleContext, ScheduledEvent,
-};
+//! The entry point only picks the surface a path belongs to; each surface declares its routes
+//! once (`router`) and renders its errors once, and decisions live in `handoff-core`.
+use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 mod admin_api;
 mod app;
 mod assets;
 mod capture;
 mod dashboard;
+mod edge;
 mod error;
 mod forwarding;
 mod hosted;
@@ -22,13 +22,16 @@ mod pages;
 mod random;
 mod redirect;
 mod repo;
+mod router;
 mod scheduled;
 mod secrets;
+mod settings;
 mod webhooks;
 mod widget_api;
 
 use app::App;
 use error::AppError;
+use router::Verb;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
@@ -49,81 +52,113 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     scheduled::run(&env, &event.cron(), event.schedule() as i64).await;
 }
 
-use http::only;
+/// The surfaces, by the prefix of the paths they own. Who owns a path also decides how an
+/// unknown path under it is answered (a visitor's mangled link gets a page, an API a JSON 404).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Surface {
+    /// `/widget.js`, `/w/…`: static, answered without D1 or the request context.
+    Assets,
+    /// `/healthz` and the benchmarks' baselines.
+    Edge,
+    Widget,
+    Redirect,
+    Hosted,
+    Webhooks,
+    Admin,
+    Operator,
+    Dashboard,
+    Unknown,
+}
 
-fn bench_redirect() -> Response {
-    http::found(&url::Url::parse("https://provider.example/book").expect("a constant URL"))
+impl Surface {
+    fn of(path: &str) -> Surface {
+        let under = |prefix: &str| {
+            path == prefix
+                || path
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        if path == "/widget.js" || under("/w") {
+            Surface::Assets
+        } else if path == "/healthz" || under("/bench") {
+            Surface::Edge
+        } else if path == "/api/v1/widget-config" || path == "/api/v1/handoffs" {
+            Surface::Widget
+        } else if under("/r") {
+            Surface::Redirect
+        } else if under("/b") {
+            Surface::Hosted
+        } else if under("/api/webhooks") {
+            Surface::Webhooks
+        } else if under("/api/v1/admin") {
+            Surface::Admin
+        } else if under("/api/v1/operator") {
+            Surface::Operator
+        } else if under("/dashboard") {
+            Surface::Dashboard
+        } else {
+            Surface::Unknown
+        }
+    }
 }
 
 /// The response, and the client whose lead-forwarding outbox a capture just filled.
 async fn route(req: Request, env: Env) -> (Response, Option<repo::ClientId>) {
     let path = req.path();
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    use Method::{Get, Head, Options, Post};
-
-    // Static assets first: they need neither D1 nor the request context.
-    match segments.as_slice() {
-        ["widget.js"] => {
-            let resp = only(&req, &[Get, Head], "GET, HEAD")
-                .unwrap_or_else(|| assets::loader(http::header(&req, "If-None-Match").as_deref()));
-            return (resp, None);
-        }
-        ["w", version, file] => {
-            let resp = only(&req, &[Get, Head], "GET, HEAD").unwrap_or_else(|| {
-                assets::bundle(version, file).unwrap_or_else(|| AppError::NotFound.json_response())
-            });
-            return (resp, None);
-        }
-        _ => {}
+    let verb = Verb::from_method(&req.method());
+    let surface = Surface::of(&path);
+    if surface == Surface::Assets {
+        return (assets::route(&req, verb, &path), None);
     }
-
     let app = match App::new(&req, env) {
         Ok(app) => app,
-        Err(e) => return (e.json_response(), None),
+        Err(e) => return (http::json_error(&e, Default::default()), None),
     };
-    let resp = match segments.as_slice() {
-        ["healthz"] => match only(&req, &[Get, Head], "GET, HEAD") {
-            Some(resp) => resp,
-            None => match app.repo.health().await {
-                Ok(()) => http::json(
-                    200,
-                    &serde_json::json!({ "ok": true, "assetVersion": assets::VERSION }),
-                ),
-                Err(e) => e.json_response(),
-            },
-        },
-        ["api", "v1", "widget-config"] => match only(&req, &[Get, Options], "GET, OPTIONS") {
-            Some(resp) => resp,
-            None => widget_api::config(&app, req).await,
-        },
-        ["api", "v1", "handoffs"] => match only(&req, &[Post, Options], "POST, OPTIONS") {
-            Some(resp) => resp,
-            None => widget_api::capture(&app, req).await,
-        },
-        ["r", id] => match only(&req, &[Get, Head], "GET, HEAD") {
-            Some(resp) => resp,
-            None => redirect::follow(&app, &req, id).await,
-        },
-        // Visitors reach these by links that get mangled (a suffix, a trailing slash): anything
-        // but exactly `/r/ID` or `/b/SLUG` is the friendly page, never a JSON 404 or a redirect.
-        ["r", ..] => pages::link_not_found(),
-        ["b", slug] => hosted::route(&app, req, slug).await,
-        ["b", ..] => pages::not_found_page(),
-        // The benchmarks' same-run baselines, only where enabled: a static 302 with no D1, and
-        // a static 302 after one trivial D1 round trip (the runtime's floor for any redirect
-        // that must touch the database).
-        ["bench", "static-redirect"] if app.bench_baseline_enabled() => bench_redirect(),
-        ["bench", "d1-redirect"] if app.bench_baseline_enabled() => match app.repo.ping().await {
-            Ok(()) => bench_redirect(),
-            Err(e) => e.json_response(),
-        },
-        ["api", "webhooks", "external-booking", provider] => {
-            webhooks::receive(&app, req, provider).await
-        }
-        ["api", "v1", "admin", rest @ ..] => admin_api::route(&app, req, rest).await,
-        ["api", "v1", "operator", rest @ ..] => operator::route(&app, req, rest).await,
-        ["dashboard", rest @ ..] => dashboard::route(&app, req, rest).await,
-        _ => AppError::NotFound.json_response(),
+    let resp = match surface {
+        Surface::Assets => unreachable!("answered above"),
+        Surface::Edge => edge::route(&app, req, verb, &path).await,
+        Surface::Widget => widget_api::route(&app, req, verb, &path).await,
+        Surface::Redirect => redirect::route(&app, req, verb, &path).await,
+        Surface::Hosted => hosted::route(&app, req, verb, &path).await,
+        Surface::Webhooks => webhooks::route(&app, req, verb, &path).await,
+        Surface::Admin => admin_api::route(&app, req, verb, &path).await,
+        Surface::Operator => operator::route(&app, req, verb, &path).await,
+        Surface::Dashboard => dashboard::route(&app, req, verb, &path).await,
+        Surface::Unknown => http::json_error(&AppError::NotFound, Default::default()),
     };
     (resp, app.forward_kick.take())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Surface;
+
+    #[test]
+    fn every_path_belongs_to_the_surface_of_its_prefix() {
+        let cases = [
+            ("/widget.js", Surface::Assets),
+            ("/w/abc/handoff_widget.js", Surface::Assets),
+            ("/widget.json", Surface::Unknown),
+            ("/healthz", Surface::Edge),
+            ("/bench/static-redirect", Surface::Edge),
+            ("/api/v1/widget-config", Surface::Widget),
+            ("/api/v1/handoffs", Surface::Widget),
+            ("/api/v1/handoffs/x", Surface::Unknown),
+            ("/r/abc", Surface::Redirect),
+            ("/r/abc/extra", Surface::Redirect),
+            ("/r", Surface::Redirect),
+            ("/rx", Surface::Unknown),
+            ("/b/demo-spa", Surface::Hosted),
+            ("/api/webhooks/external-booking/calendly", Surface::Webhooks),
+            ("/api/v1/admin/handoffs", Surface::Admin),
+            ("/api/v1/operator/clients", Surface::Operator),
+            ("/dashboard", Surface::Dashboard),
+            ("/dashboard/settings", Surface::Dashboard),
+            ("/dashboards", Surface::Unknown),
+            ("/", Surface::Unknown),
+        ];
+        for (path, want) in cases {
+            assert_eq!(Surface::of(path), want, "{path}");
+        }
+    }
 }

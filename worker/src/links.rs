@@ -5,7 +5,17 @@ use handoff_core::{
     settings::BookingTarget,
 };
 
-use crate::repo::{Client, HandoffRow};
+use crate::{
+    app::App,
+    repo::{Client, HandoffRow},
+};
+
+/// An absolute URL on this edge for a local path (with its query).
+pub fn local_url(app: &App, path_and_query: &str) -> url::Url {
+    app.edge
+        .join(path_and_query)
+        .unwrap_or_else(|_| app.edge.clone())
+}
 
 /// Where a visitor's request books: the route its service (or a keyword in what they wrote)
 /// picks, else the default link. `None` when the client has no external booking link.

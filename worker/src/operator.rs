@@ -9,13 +9,14 @@ use handoff_core::{
 };
 use serde::Deserialize;
 use serde_json::json;
-use worker::{Method, Request, Response};
+use worker::{Request, Response};
 
 use crate::{
     app::App,
     error::{AppError, AppResult},
     http, random,
     repo::NewClient,
+    router::{find, Handler, Route, Verb, POST},
 };
 
 const BODY_LIMIT: usize = 16 * 1024;
@@ -58,91 +59,86 @@ fn field_error(field: &'static str, message: &'static str) -> (&'static str, &'s
     (field, message)
 }
 
-pub async fn create_client(app: &App, mut req: Request) -> Response {
-    let result = async {
-        authorize(app, &req)?;
-        http::require_json(&req)?;
-        let body = http::read_body(&mut req, BODY_LIMIT).await?;
-        let input: CreateClient = http::parse_json(&body)?;
+async fn create_client(app: &App, mut req: Request) -> AppResult<Response> {
+    http::require_json(&req)?;
+    let body = http::read_body(&mut req, BODY_LIMIT).await?;
+    let input: CreateClient = http::parse_json(&body)?;
 
-        let mut errors = Vec::new();
-        let slug = validate_slug(&input.slug)
-            .map_err(|m| errors.push(field_error("slug", m)))
-            .ok();
-        let name = input.name.trim().to_string();
-        if name.is_empty() || name.chars().count() > 100 {
-            errors.push(field_error(
-                "name",
-                "Give the business a name (up to 100 characters).",
-            ));
-        }
-        let origins: Vec<String> = input
-            .allowed_origins
-            .iter()
-            .filter_map(|o| {
-                validate_origin(o)
-                    .map_err(|m| errors.push(field_error("allowedOrigins", m)))
-                    .ok()
-            })
-            .collect();
-        let contact_email = clean_field(Field::CustomerEmail, &input.contact_email)
-            .map_err(|m| errors.push(field_error("contactEmail", m)))
-            .ok()
-            .flatten();
-        let contact_phone = clean_field(Field::CustomerPhone, &input.contact_phone)
-            .map_err(|m| errors.push(field_error("contactPhone", m)))
-            .ok()
-            .flatten();
-        let settings_input = SettingsInput {
-            booking_mode: input.booking_mode,
-            external_booking_provider_name: input.external_booking_provider_name,
-            external_booking_url: input.external_booking_url,
-            external_booking_embed_mode: input.external_booking_embed_mode,
-            external_booking_disclaimer: input.external_booking_disclaimer,
-            external_booking_utm_source: input.external_booking_utm_source,
-            external_booking_utm_campaign: input.external_booking_utm_campaign,
-            external_booking_prefill: input.external_booking_prefill.unwrap_or(true),
-            services: input.services,
-            ..SettingsInput::default()
-        };
-        // Draft: an operator may create a client before its booking URL is known; the
-        // dashboard and widget then say so instead of breaking.
-        let settings = validate_settings(&settings_input, Strictness::Draft)
-            .map_err(|errs| errors.extend(errs.iter().map(|e| (e.field.json_name(), e.message))))
-            .ok();
-        let (Some(slug), Some(settings), true) = (slug, settings, errors.is_empty()) else {
-            return Err(AppError::Validation(errors));
-        };
-        if app.repo.slug_exists(&slug).await? {
-            return Err(AppError::Conflict("That slug is taken."));
-        }
-
-        let client_id = format!("cl_{}", base64url_encode(&random::bytes16()?));
-        let admin_key = new_admin_key(&random::bytes32()?);
-        let label = if input.admin_key_label.trim().is_empty() {
-            "initial"
-        } else {
-            input.admin_key_label.trim()
-        };
-        let new = NewClient {
-            id: &client_id,
-            slug: &slug,
-            name: &name,
-            allowed_origins: &origins,
-            contact_email: contact_email.as_deref(),
-            contact_phone: contact_phone.as_deref(),
-            settings: &settings,
-        };
-        app.repo
-            .create_client(&new, &hash_admin_key(&admin_key), label, app.now)
-            .await?;
-        Ok::<_, AppError>(http::json(
-            201,
-            &json!({ "clientId": client_id, "slug": slug, "adminKey": admin_key }),
-        ))
+    let mut errors = Vec::new();
+    let slug = validate_slug(&input.slug)
+        .map_err(|m| errors.push(field_error("slug", m)))
+        .ok();
+    let name = input.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(field_error(
+            "name",
+            "Give the business a name (up to 100 characters).",
+        ));
     }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
+    let origins: Vec<String> = input
+        .allowed_origins
+        .iter()
+        .filter_map(|o| {
+            validate_origin(o)
+                .map_err(|m| errors.push(field_error("allowedOrigins", m)))
+                .ok()
+        })
+        .collect();
+    let contact_email = clean_field(Field::CustomerEmail, &input.contact_email)
+        .map_err(|m| errors.push(field_error("contactEmail", m)))
+        .ok()
+        .flatten();
+    let contact_phone = clean_field(Field::CustomerPhone, &input.contact_phone)
+        .map_err(|m| errors.push(field_error("contactPhone", m)))
+        .ok()
+        .flatten();
+    let settings_input = SettingsInput {
+        booking_mode: input.booking_mode,
+        external_booking_provider_name: input.external_booking_provider_name,
+        external_booking_url: input.external_booking_url,
+        external_booking_embed_mode: input.external_booking_embed_mode,
+        external_booking_disclaimer: input.external_booking_disclaimer,
+        external_booking_utm_source: input.external_booking_utm_source,
+        external_booking_utm_campaign: input.external_booking_utm_campaign,
+        external_booking_prefill: input.external_booking_prefill.unwrap_or(true),
+        services: input.services,
+        ..SettingsInput::default()
+    };
+    // Draft: an operator may create a client before its booking URL is known; the
+    // dashboard and widget then say so instead of breaking.
+    let settings = validate_settings(&settings_input, Strictness::Draft)
+        .map_err(|errs| errors.extend(errs.iter().map(|e| (e.field.json_name(), e.message))))
+        .ok();
+    let (Some(slug), Some(settings), true) = (slug, settings, errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    if app.repo.slug_exists(&slug).await? {
+        return Err(AppError::Conflict("That slug is taken."));
+    }
+
+    let client_id = format!("cl_{}", base64url_encode(&random::bytes16()?));
+    let admin_key = new_admin_key(&random::bytes32()?);
+    let label = if input.admin_key_label.trim().is_empty() {
+        "initial"
+    } else {
+        input.admin_key_label.trim()
+    };
+    let new = NewClient {
+        id: &client_id,
+        slug: &slug,
+        name: &name,
+        allowed_origins: &origins,
+        contact_email: contact_email.as_deref(),
+        contact_phone: contact_phone.as_deref(),
+        settings: &settings,
+    };
+    app.repo
+        .create_client(&new, &hash_admin_key(&admin_key), label, app.now)
+        .await?;
+    Ok(http::json(
+        201,
+        &json!({ "clientId": client_id, "slug": slug, "adminKey": admin_key }),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -152,49 +148,66 @@ struct IssueKey {
 }
 
 /// Issues another admin key for an existing client (e.g. the demo seed on every start).
-pub async fn issue_admin_key(app: &App, mut req: Request, slug: &str) -> Response {
-    let result = async {
-        authorize(app, &req)?;
-        let body = http::read_body(&mut req, BODY_LIMIT).await?;
-        let input: IssueKey = if body.is_empty() {
-            IssueKey::default()
-        } else {
-            http::parse_json(&body)?
-        };
-        let client = app
-            .repo
-            .client_id_by_slug(slug)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let admin_key = new_admin_key(&random::bytes32()?);
-        let label = if input.label.trim().is_empty() {
-            "operator"
-        } else {
-            input.label.trim()
-        };
-        app.repo
-            .add_admin_key(&client, &hash_admin_key(&admin_key), label, app.now)
-            .await?;
-        Ok::<_, AppError>(http::json(
-            201,
-            &json!({ "slug": slug, "adminKey": admin_key }),
-        ))
-    }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
+async fn issue_admin_key(app: &App, mut req: Request, slug: &str) -> AppResult<Response> {
+    let body = http::read_body(&mut req, BODY_LIMIT).await?;
+    let input: IssueKey = if body.is_empty() {
+        IssueKey::default()
+    } else {
+        http::parse_json(&body)?
+    };
+    let client = app
+        .repo
+        .client_id_by_slug(slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let admin_key = new_admin_key(&random::bytes32()?);
+    let label = if input.label.trim().is_empty() {
+        "operator"
+    } else {
+        input.label.trim()
+    };
+    app.repo
+        .add_admin_key(&client, &hash_admin_key(&admin_key), label, app.now)
+        .await?;
+    Ok(http::json(
+        201,
+        &json!({ "slug": slug, "adminKey": admin_key }),
+    ))
 }
 
-/// `/api/v1/operator/…`
-pub async fn route(app: &App, req: Request, rest: &[&str]) -> Response {
-    if let Some(resp) = http::only(&req, &[Method::Post], "POST") {
-        return resp;
-    }
-    match rest {
-        ["clients"] => create_client(app, req).await,
-        ["clients", slug, "admin-keys"] => issue_admin_key(app, req, slug).await,
-        ["clients", slug, "admin-keys", "revoke"] => revoke_admin_key(app, req, slug).await,
-        _ => AppError::NotFound.json_response(),
-    }
+const ROUTES: &[Route<Handler>] = &[
+    Route {
+        methods: POST,
+        pattern: "/api/v1/operator/clients",
+        handler: |app, req, _| Box::pin(create_client(app, req)),
+    },
+    Route {
+        methods: POST,
+        pattern: "/api/v1/operator/clients/:slug/admin-keys",
+        handler: |app, req, p| {
+            Box::pin(async move { issue_admin_key(app, req, p.get("slug")).await })
+        },
+    },
+    Route {
+        methods: POST,
+        pattern: "/api/v1/operator/clients/:slug/admin-keys/revoke",
+        handler: |app, req, p| {
+            Box::pin(async move { revoke_admin_key(app, req, p.get("slug")).await })
+        },
+    },
+];
+
+/// `/api/v1/operator/…`: the route, then the operator token (without `OPERATOR_TOKEN` the
+/// API does not exist). Errors are JSON.
+pub async fn route(app: &App, req: Request, verb: Verb, path: &str) -> Response {
+    let result = match find(ROUTES, verb, path).route() {
+        Ok((route, params)) => match authorize(app, &req) {
+            Ok(()) => (route.handler)(app, req, params).await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(|e| http::json_error(&e, Default::default()))
 }
 
 #[derive(Deserialize, Default)]
@@ -207,40 +220,36 @@ struct RevokeKey {
 /// Revokes one admin key of a client, named by the key itself or by its SHA-256 hex (what
 /// is stored). The API and the dashboard stop accepting it at once: dashboard sessions
 /// carry the key's hash and check it on every request.
-pub async fn revoke_admin_key(app: &App, mut req: Request, slug: &str) -> Response {
-    let result = async {
-        authorize(app, &req)?;
-        http::require_json(&req)?;
-        let body = http::read_body(&mut req, BODY_LIMIT).await?;
-        let input: RevokeKey = http::parse_json(&body)?;
-        let key_hash =
-            match (input.admin_key.trim(), input.key_hash.trim()) {
-                (key, "") if !key.is_empty() => hash_admin_key(key),
-                ("", hash) if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                    hash.to_ascii_lowercase()
-                }
-                _ => return Err(AppError::BadRequest(
-                    "Name the key to revoke: send either adminKey or keyHash (64 hex characters)."
-                        .into(),
-                )),
-            };
-        let client = app
-            .repo
-            .client_id_by_slug(slug)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !app
-            .repo
-            .revoke_admin_key(&client, &key_hash, app.now)
-            .await?
-        {
-            return Err(AppError::NotFound);
+async fn revoke_admin_key(app: &App, mut req: Request, slug: &str) -> AppResult<Response> {
+    http::require_json(&req)?;
+    let body = http::read_body(&mut req, BODY_LIMIT).await?;
+    let input: RevokeKey = http::parse_json(&body)?;
+    let key_hash = match (input.admin_key.trim(), input.key_hash.trim()) {
+        (key, "") if !key.is_empty() => hash_admin_key(key),
+        ("", hash) if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            hash.to_ascii_lowercase()
         }
-        Ok::<_, AppError>(http::json(
-            200,
-            &json!({ "slug": slug, "keyHash": key_hash, "revoked": true }),
-        ))
+        _ => {
+            return Err(AppError::BadRequest(
+                "Name the key to revoke: send either adminKey or keyHash (64 hex characters)."
+                    .into(),
+            ))
+        }
+    };
+    let client = app
+        .repo
+        .client_id_by_slug(slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !app
+        .repo
+        .revoke_admin_key(&client, &key_hash, app.now)
+        .await?
+    {
+        return Err(AppError::NotFound);
     }
-    .await;
-    result.unwrap_or_else(|e| e.json_response())
+    Ok(http::json(
+        200,
+        &json!({ "slug": slug, "keyHash": key_hash, "revoked": true }),
+    ))
 }

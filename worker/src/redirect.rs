@@ -10,14 +10,41 @@ use handoff_core::{
     id::HandoffId,
     useragent::{classify_click, ClickKind, ClickRequest},
 };
-use worker::{Method, Request, Response};
+use worker::{Request, Response};
 
-use crate::{app::App, http, links, pages};
+use crate::{
+    app::App,
+    error::{AppError, AppResult},
+    http, links, pages,
+    router::{find, Handler, Route, Verb, GET_HEAD},
+};
 
-pub async fn follow(app: &App, req: &Request, raw_id: &str) -> Response {
-    let Some(id) = HandoffId::parse(raw_id) else {
-        return pages::link_not_found();
+const ROUTES: &[Route<Handler>] = &[Route {
+    methods: GET_HEAD,
+    pattern: "/r/:id",
+    handler: |app, req, p| Box::pin(async move { follow(app, &req, p.get("id")).await }),
+}];
+
+/// `/r/…`. Visitors reach it by links that get mangled (a suffix, a trailing slash): anything
+/// but exactly `/r/ID` is the friendly page, never a JSON 404 or a redirect. A method no link
+/// can send gets the JSON 405.
+pub async fn route(app: &App, req: Request, verb: Verb, path: &str) -> Response {
+    let result = match find(ROUTES, verb, path).route() {
+        Ok((route, params)) => (route.handler)(app, req, params).await,
+        Err(AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => return http::json_error(&e, Default::default()),
     };
+    result.unwrap_or_else(|e| match e {
+        AppError::NotFound => pages::link_not_found(),
+        e => {
+            e.log();
+            pages::link_temporarily_unavailable()
+        }
+    })
+}
+
+async fn follow(app: &App, req: &Request, raw_id: &str) -> AppResult<Response> {
+    let id = HandoffId::parse(raw_id).ok_or(AppError::NotFound)?;
     let header = |name: &str| http::header(req, name);
     let (user_agent, sec_purpose, purpose, x_moz, x_purpose) = (
         header("User-Agent"),
@@ -28,7 +55,7 @@ pub async fn follow(app: &App, req: &Request, raw_id: &str) -> Response {
     );
     let (sec_fetch_mode, sec_fetch_dest) = (header("Sec-Fetch-Mode"), header("Sec-Fetch-Dest"));
     let kind = classify_click(&ClickRequest {
-        head: req.method() == Method::Head,
+        head: req.method() == worker::Method::Head,
         user_agent: user_agent.as_deref(),
         sec_purpose: sec_purpose.as_deref(),
         purpose: purpose.as_deref(),
@@ -38,39 +65,29 @@ pub async fn follow(app: &App, req: &Request, raw_id: &str) -> Response {
         sec_fetch_dest: sec_fetch_dest.as_deref(),
     });
     if kind == ClickKind::DeclinedPrefetch {
-        return pages::prefetch_declined();
+        return Ok(pages::prefetch_declined());
     }
     let counts = kind == ClickKind::Counted;
 
     // Fast path: one statement when the URL planned at capture is still current.
     if counts {
-        match app.repo.record_click_planned(&id, app.now).await {
-            Ok(Some(planned)) => {
-                if let Ok(url) = url::Url::parse(&planned) {
-                    return http::found(&url);
-                }
-            }
-            Ok(None) => {}
-            Err(e) => {
-                e.log();
-                return pages::link_temporarily_unavailable();
+        if let Some(planned) = app.repo.record_click_planned(&id, app.now).await? {
+            if let Ok(url) = url::Url::parse(&planned) {
+                return Ok(http::found(&url));
             }
         }
     }
 
     // Slow path: settings changed since capture (or nothing was planned, or not counting).
-    let (client, handoff) = match app.repo.redirect_context(&id).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return pages::link_not_found(),
-        Err(e) => {
-            e.log();
-            return pages::link_temporarily_unavailable();
-        }
-    };
+    let (client, handoff) = app
+        .repo
+        .redirect_context(&id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let Some(target) = links::booking_of(&client, &handoff)
         .map(|t| links::handoff_target(&client, &t, &handoff.id, links::prefill_of(&handoff)))
     else {
-        return pages::booking_unavailable(&client);
+        return Ok(pages::booking_unavailable(&client));
     };
     if counts {
         if let Err(e) = app
@@ -82,5 +99,5 @@ pub async fn follow(app: &App, req: &Request, raw_id: &str) -> Response {
             e.log();
         }
     }
-    http::found(&target)
+    Ok(http::found(&target))
 }

@@ -1559,7 +1559,7 @@ pub struct SweepClient {
     pub retention_days: u32,
 }
 
-// ---- privacy: erasure and retention (issue 8) ----
+// ---- privacy: erasure and retention ----
 
 use handoff_core::privacy::{phone_digits_sql, ErasureTarget, ERASED_COLUMNS};
 
@@ -1750,7 +1750,7 @@ impl Repo {
         all(statement).await
     }
 
-    // ---- lead forwarding (issue 8) ----
+    // ---- lead forwarding ----
 
     /// Pending deliveries due by `now`, oldest first, with the client's forwarding settings
     /// and the handoff as it is now. `client`: only that client's (the capture's immediate

@@ -13,13 +13,14 @@ use handoff_core::{
     webhook::{parse_event, verify, SignedRequest, WebhookEvent, WebhookProvider},
 };
 use serde_json::json;
-use worker::{Method, Request, Response};
+use worker::{Request, Response};
 
 use crate::{
     app::App,
     error::{AppError, AppResult},
     http, random,
     repo::{Client, ClientId, LinkOutcome, Transition},
+    router::{dispatch, Handler, Route, Verb, POST},
     secrets,
 };
 
@@ -34,6 +35,8 @@ fn answer(status: u16, outcome: &str) -> Response {
     http::json(status, &json!({ "outcome": outcome }))
 }
 
+/// The surface's one rendering of an error: its status and one word (never why), with the
+/// headers HTTP asks for, which providers' retry logic reads.
 fn refusal(e: &AppError) -> Response {
     e.log();
     let outcome = match e {
@@ -44,23 +47,25 @@ fn refusal(e: &AppError) -> Response {
         AppError::MethodNotAllowed(_) => "method_not_allowed",
         _ => "unavailable",
     };
-    let resp = answer(e.status(), outcome);
-    // The headers HTTP asks for (RFC 9110 §15.5.6, RFC 6585 §4): providers' retry logic reads them.
-    match e {
-        AppError::MethodNotAllowed(allow) => http::with_header(resp, "Allow", allow),
-        AppError::RateLimited => http::with_header(resp, "Retry-After", "60"),
-        _ => resp,
-    }
+    http::error_headers(e, answer(e.status(), outcome))
 }
 
-pub async fn receive(app: &App, mut req: Request, provider: &str) -> Response {
-    if req.method() != Method::Post {
-        return refusal(&AppError::MethodNotAllowed("POST"));
-    }
-    match handle(app, &mut req, provider).await {
-        Ok(outcome) => answer(200, outcome),
-        Err(e) => refusal(&e),
-    }
+const ROUTES: &[Route<Handler>] = &[Route {
+    methods: POST,
+    pattern: "/api/webhooks/external-booking/:provider",
+    handler: |app, mut req, p| {
+        Box::pin(async move {
+            let outcome = receive(app, &mut req, p.get("provider")).await?;
+            Ok(answer(200, outcome))
+        })
+    },
+}];
+
+/// `/api/webhooks/…`
+pub async fn route(app: &App, req: Request, verb: Verb, path: &str) -> Response {
+    dispatch(ROUTES, app, req, verb, path)
+        .await
+        .unwrap_or_else(|e| refusal(&e))
 }
 
 /// The webhook settings say this client accepts this provider's events.
@@ -70,7 +75,7 @@ fn accepts(client: &Client, provider: WebhookProvider) -> bool {
         && s.external_booking_webhook_provider == Some(provider.provider())
 }
 
-async fn handle(app: &App, req: &mut Request, provider: &str) -> AppResult<&'static str> {
+async fn receive(app: &App, req: &mut Request, provider: &str) -> AppResult<&'static str> {
     let provider = WebhookProvider::from_slug(provider).ok_or(AppError::NotFound)?;
     let slug = http::query_param(req, "client").ok_or(AppError::NotFound)?;
     let client = app

@@ -6,7 +6,7 @@
 use handoff_core::{copy, i18n::Lang, lead::LeadInput, settings::BookingMode};
 use serde::Deserialize;
 use serde_json::json;
-use worker::{Method, Request, Response};
+use worker::{Request, Response};
 
 use crate::{
     app::App,
@@ -14,58 +14,82 @@ use crate::{
     error::{AppError, AppResult},
     http, links,
     repo::Client,
+    router::{find, Reply, Route, Verb},
 };
 
 /// Captures are small; anything bigger is not a booking request.
 pub const CAPTURE_BODY_LIMIT: usize = 8 * 1024;
 
-/// The request's Origin when the client allows it.
-fn allowed_origin<'a>(client: &Client, origin: &'a Option<String>) -> Option<&'a str> {
-    origin.as_deref().filter(|o| client.allows_origin(o))
+/// A widget request's context, resolved once before any handler runs: the business named
+/// by `?client=`, the request's Origin when that business allows it (CORS answers only to
+/// it), and the visitor's language (`?lang=`, which the widget sends; English by default).
+pub struct Visit {
+    client: Client,
+    cors: Option<String>,
+    lang: Lang,
 }
 
-async fn client_from_query(app: &App, req: &Request) -> AppResult<Client> {
-    let slug = http::query_param(req, "client").ok_or_else(|| {
-        AppError::BadRequest(
-            "Name the business with ?client=SLUG (the data-client of the script tag).".into(),
-        )
-    })?;
-    app.repo
-        .client_by_slug(&slug)
-        .await?
-        .ok_or(AppError::NotFound)
-}
+type WidgetHandler = for<'a> fn(&'a App, &'a Visit, Request) -> Reply<'a>;
 
-/// Answers API errors as JSON, with CORS when the origin is allowed so the widget can read
-/// the message.
-fn respond(result: AppResult<Response>, cors: Option<&str>) -> Response {
-    http::with_cors(result.unwrap_or_else(|e| e.json_response()), cors)
-}
+const ROUTES: &[Route<WidgetHandler>] = &[
+    Route {
+        methods: &[Verb::Get, Verb::Options],
+        pattern: "/api/v1/widget-config",
+        handler: |app, visit, _| Box::pin(config(app, visit)),
+    },
+    Route {
+        methods: &[Verb::Post, Verb::Options],
+        pattern: "/api/v1/handoffs",
+        handler: |app, visit, req| Box::pin(capture(app, visit, req)),
+    },
+];
 
-/// The client named by `?client=`, and the request's Origin when that client allows it — or
-/// the finished response: an error, or the answer to a CORS preflight for `methods`.
-async fn client_and_cors(
-    app: &App,
-    req: &Request,
-    methods: &str,
-) -> Result<(Client, Option<String>), Response> {
-    let origin = http::header(req, "Origin");
-    let client = client_from_query(app, req)
-        .await
-        .map_err(|e| respond(Err(e), None))?;
-    let cors = allowed_origin(&client, &origin).map(str::to_string);
-    if req.method() == Method::Options {
-        return Err(http::preflight(cors.as_deref(), methods));
-    }
-    Ok((client, cors))
-}
-
-pub async fn config(app: &App, req: Request) -> Response {
-    let (client, cors) = match client_and_cors(app, &req, "GET").await {
-        Ok(found) => found,
-        Err(resp) => return resp,
+/// `/api/v1/widget-config` and `/api/v1/handoffs`. Errors are JSON in the visitor's language,
+/// with CORS when the origin is allowed so the widget can read the message; errors before the
+/// client is known (a bad method, no or an unknown `?client=`) carry no CORS.
+pub async fn route(app: &App, req: Request, verb: Verb, path: &str) -> Response {
+    let refuse = |e: AppError| http::json_error(&e, Lang::default());
+    let route = match find(ROUTES, verb, path).route() {
+        Ok((route, _)) => route,
+        Err(e) => return refuse(e),
     };
-    let cors = cors.as_deref();
+    let visit = match Visit::of(app, &req).await {
+        Ok(visit) => visit,
+        Err(e) => return refuse(e),
+    };
+    let cors = visit.cors.as_deref();
+    if verb == Verb::Options {
+        return http::preflight(cors, &route.methods_except_options());
+    }
+    let result = (route.handler)(app, &visit, req).await;
+    http::with_cors(
+        result.unwrap_or_else(|e| http::json_error(&e, visit.lang)),
+        cors,
+    )
+}
+
+impl Visit {
+    async fn of(app: &App, req: &Request) -> AppResult<Visit> {
+        let slug = http::query_param(req, "client").ok_or_else(|| {
+            AppError::BadRequest(
+                "Name the business with ?client=SLUG (the data-client of the script tag).".into(),
+            )
+        })?;
+        let client = app
+            .repo
+            .client_by_slug(&slug)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let cors = http::header(req, "Origin").filter(|o| client.allows_origin(o));
+        let lang = http::query_param(req, "lang")
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or_default();
+        Ok(Visit { client, cors, lang })
+    }
+}
+
+async fn config(app: &App, visit: &Visit) -> AppResult<Response> {
+    let client = &visit.client;
     let s = &client.settings;
     let body = json!({
         "client": client.slug,
@@ -87,12 +111,15 @@ pub async fn config(app: &App, req: Request) -> Response {
                 .collect::<serde_json::Map<_, _>>(),
         })),
         "contact": { "email": client.contact_email, "phone": client.contact_phone },
-        "fallbackUrl": links::direct_target(&client, None).map(|u| u.to_string()),
+        "fallbackUrl": links::direct_target(client, None).map(|u| u.to_string()),
         "hostedPageUrl": links::hosted_page_url(&app.edge, &client.slug),
     });
     // Settings changes must reach the next page load: revalidate every time.
-    let resp = http::with_header(http::json(200, &body), "Cache-Control", "no-cache");
-    respond(Ok(resp), cors)
+    Ok(http::with_header(
+        http::json(200, &body),
+        "Cache-Control",
+        "no-cache",
+    ))
 }
 
 /// The capture body: exactly the API's field names, nothing else (unknown or duplicate
@@ -128,46 +155,17 @@ impl From<&CaptureBody> for LeadInput {
     }
 }
 
-pub async fn capture(app: &App, mut req: Request) -> Response {
-    let (client, cors) = match client_and_cors(app, &req, "POST").await {
-        Ok(found) => found,
-        Err(resp) => return resp,
-    };
-    let origin = http::header(&req, "Origin");
-    let cors = cors.as_deref();
-    // `?lang=` (the widget sends its own): the copy and the visitor-facing errors. English by default.
-    let lang = http::query_param(&req, "lang")
-        .and_then(|tag| Lang::from_tag(&tag))
-        .unwrap_or_default();
-    let result = capture_for(
-        app,
-        &mut req,
-        &client,
-        origin.as_deref(),
-        cors.is_some(),
-        lang,
-    )
-    .await;
-    http::with_cors(result.unwrap_or_else(|e| e.json_response_in(lang)), cors)
-}
-
-async fn capture_for(
-    app: &App,
-    req: &mut Request,
-    client: &Client,
-    origin: Option<&str>,
-    origin_allowed: bool,
-    lang: Lang,
-) -> AppResult<Response> {
+async fn capture(app: &App, visit: &Visit, mut req: Request) -> AppResult<Response> {
+    let (client, lang) = (&visit.client, visit.lang);
     // A browser always sends Origin on a cross-origin POST; only the client's own sites may write.
-    if origin.is_none() || !origin_allowed {
+    if visit.cors.is_none() {
         return Err(AppError::ForbiddenOrigin);
     }
-    http::require_json(req)?;
-    let body = http::read_body(req, CAPTURE_BODY_LIMIT).await?;
+    http::require_json(&req)?;
+    let body = http::read_body(&mut req, CAPTURE_BODY_LIMIT).await?;
     let input: CaptureBody = http::parse_json(&body)?;
     let consent = input.consent_given.unwrap_or(false);
-    let captured = capture_lead(app, req, client, &(&input).into(), consent, lang).await?;
+    let captured = capture_lead(app, &req, client, &(&input).into(), consent, lang).await?;
 
     let s = &client.settings;
     let body = match captured.continue_url {

@@ -16,8 +16,14 @@ use handoff_core::{
 };
 use worker::{Request, Response};
 
-use super::{html_page, views};
-use crate::{app::App, error::AppError, http, random, repo::SessionClient};
+use super::{error_page, html_page, paths, views, Form, Frame};
+use crate::{
+    app::App,
+    error::{AppError, AppResult},
+    http::{self, form_field as field},
+    links, random,
+    repo::SessionClient,
+};
 
 /// Sign-in and dashboard forms are small.
 pub const FORM_LIMIT: usize = 16 * 1024;
@@ -26,6 +32,18 @@ pub const FORM_LIMIT: usize = 16 * 1024;
 pub struct Signed {
     pub client: SessionClient,
     pub csrf: String,
+}
+
+impl Signed {
+    /// What every page's frame shows for this session.
+    pub fn frame(&self) -> Frame<'_> {
+        Frame {
+            business: &self.client.name,
+            csrf: &self.csrf,
+            unlinked_events: self.client.unlinked_events,
+            booking_unavailable: self.client.booking_unavailable,
+        }
+    }
 }
 
 /// Why a sign-in page is shown.
@@ -83,16 +101,9 @@ fn own_origin(app: &App) -> String {
     app.edge.origin().ascii_serialization()
 }
 
-/// An absolute URL on this edge for a local path (with its query).
-pub fn local_url(app: &App, path_and_query: &str) -> url::Url {
-    app.edge
-        .join(path_and_query)
-        .unwrap_or_else(|_| app.edge.clone())
-}
-
 /// The sign-in page's URL, carrying where to go afterwards and why.
 fn sign_in_url(app: &App, next: Option<&str>, reason: Reason) -> url::Url {
-    let mut url = local_url(app, "/dashboard/sign-in");
+    let mut url = links::local_url(app, paths::SIGN_IN);
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     if let Some(next) = next.and_then(safe_next).filter(|n| *n != DASHBOARD_HOME) {
         q.append_pair("next", next);
@@ -121,19 +132,17 @@ fn to_sign_in(app: &App, next: Option<&str>, reason: Reason) -> Response {
     http::with_cookie(resp, &clear_cookie(session_cookie_name(local), local))
 }
 
-fn not_configured() -> Response {
-    views::message_page(
-        503,
-        "Dashboard unavailable",
-        "The dashboard isn't configured on this server yet (the SESSION_KEY secret is missing).",
-    )
+const NOT_CONFIGURED: AppError = AppError::Unconfigured(
+    "The dashboard isn't configured on this server yet (the SESSION_KEY secret is missing).",
+);
+
+fn keys_or_unconfigured(app: &App) -> AppResult<SessionKeys> {
+    keys(app).ok_or(NOT_CONFIGURED)
 }
 
 /// The session of a request, or the response to send instead (sign-in redirect, 503).
 pub async fn require(app: &App, req: &Request) -> Result<Signed, Response> {
-    let Some(keys) = keys(app) else {
-        return Err(not_configured());
-    };
+    let keys = keys_or_unconfigured(app).map_err(|e| error_page(None, &e))?;
     let next = here(req);
     let cookie_name = session_cookie_name(is_local(app));
     let Some(cookie) = http::cookie(req, cookie_name) else {
@@ -158,76 +167,51 @@ pub async fn require(app: &App, req: &Request) -> Result<Signed, Response> {
             csrf: keys.csrf_token(&cookie),
         }),
         Ok(None) => Err(to_sign_in(app, None, Reason::Revoked)),
-        Err(e) => Err(views::error_page(None, &e)),
+        Err(e) => Err(error_page(None, &e)),
     }
 }
 
 /// For POSTs: refuses cross-site requests, needs a session, reads the form and checks its
 /// CSRF token. Returns the session and the form's pairs.
-pub async fn require_write(
-    app: &App,
-    req: &mut Request,
-) -> Result<(Signed, Vec<(String, String)>), Response> {
-    refuse_cross_site(app, req)?;
+pub async fn require_write(app: &App, mut req: Request) -> Result<(Signed, Form), Response> {
+    refuse_cross_site(app, &req).map_err(|e| error_page(None, &e))?;
     // A form posted after the session ended cannot be replayed: back to the dashboard.
-    let signed = require(app, req).await.map_err(|resp| {
+    let signed = require(app, &req).await.map_err(|resp| {
         if resp.status_code() == 303 {
             to_sign_in(app, None, Reason::Expired)
         } else {
             resp
         }
     })?;
-    let form = http::read_form(req, FORM_LIMIT)
-        .await
-        .map_err(|e| form_error(Some(&signed), &e))?;
-    let token = field(&form, "csrf").unwrap_or("");
-    let keys = keys(app).ok_or_else(not_configured)?;
-    let cookie = http::cookie(req, session_cookie_name(is_local(app))).unwrap_or_default();
-    if !keys.check_csrf(&cookie, token) {
-        return Err(views::forbidden(
-            Some(&signed),
-            "This form has expired or didn't come from this dashboard. Go back, reload the page and try again.",
-        ));
-    }
-    Ok((signed, form))
-}
-
-/// The page for a form body we cannot read. The one error type's 415 sentence is for the
-/// JSON API ("Send the request as application/json"), wrong advice for a form.
-fn form_error(signed: Option<&Signed>, e: &AppError) -> Response {
-    match e {
-        AppError::UnsupportedMediaType => views::message_page(
-            415,
-            "Request refused",
-            "Dashboard forms are sent as application/x-www-form-urlencoded.",
-        ),
-        e => views::error_page(signed, e),
+    let checked = async {
+        let form = http::read_form(&mut req, FORM_LIMIT).await?;
+        let keys = keys_or_unconfigured(app)?;
+        let cookie = http::cookie(&req, session_cookie_name(is_local(app))).unwrap_or_default();
+        if !keys.check_csrf(&cookie, field(&form, "csrf").unwrap_or("")) {
+            return Err(AppError::FormExpired);
+        }
+        Ok(form)
+    };
+    match checked.await {
+        Ok(form) => Ok((signed, form)),
+        Err(e) => Err(error_page(Some(&signed.frame()), &e)),
     }
 }
 
-/// 403 for a state-changing request another site started (Fetch Metadata, else Origin).
-pub fn refuse_cross_site(app: &App, req: &Request) -> Result<(), Response> {
+/// A state-changing request another site started (Fetch Metadata, else Origin).
+pub fn refuse_cross_site(app: &App, req: &Request) -> AppResult<()> {
     let site = http::header(req, "Sec-Fetch-Site");
     let origin = http::header(req, "Origin");
     if is_cross_site(site.as_deref(), origin.as_deref(), &own_origin(app)) {
-        return Err(views::forbidden(
-            None,
-            "This request came from another website, so it was refused. Open the dashboard directly and try again.",
-        ));
+        return Err(AppError::CrossSite);
     }
     Ok(())
 }
 
-/// The first value of a form field.
-pub fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    form.iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
 /// `GET /dashboard/sign-in`: the form, with a fresh anti-forgery nonce; straight on when
 /// already signed in.
-pub async fn sign_in_page(app: &App, req: &Request) -> Response {
+pub async fn sign_in_page(app: &App, req: Request) -> AppResult<Response> {
+    let req = &req;
     let next = http::query_param(req, "next");
     let next = next.as_deref().and_then(safe_next);
     if let Some(keys) = keys(app) {
@@ -238,7 +222,10 @@ pub async fn sign_in_page(app: &App, req: &Request) -> Response {
                 .session_client(&session.client_id, &session.key_hash)
                 .await
             {
-                return http::see_other(&local_url(app, next.unwrap_or(DASHBOARD_HOME)));
+                return Ok(http::see_other(&links::local_url(
+                    app,
+                    next.unwrap_or(DASHBOARD_HOME),
+                )));
             }
         }
     }
@@ -255,14 +242,9 @@ fn sign_in_form(
     next: Option<&str>,
     notice: Option<&str>,
     error: Option<&str>,
-) -> Response {
-    let Some(keys) = keys(app) else {
-        return not_configured();
-    };
-    let nonce = match random::bytes16() {
-        Ok(bytes) => signin_nonce(&bytes),
-        Err(e) => return views::error_page(None, &e),
-    };
+) -> AppResult<Response> {
+    let keys = keys_or_unconfigured(app)?;
+    let nonce = signin_nonce(&random::bytes16()?);
     let token = keys.signin_token(&nonce).unwrap_or_default();
     let local = is_local(app);
     let resp = html_page(
@@ -274,10 +256,10 @@ fn sign_in_form(
             error,
         }),
     );
-    http::with_cookie(
+    Ok(http::with_cookie(
         resp,
         &set_cookie(signin_cookie_name(local), &nonce, SIGNIN_NONCE_TTL_S, local),
-    )
+    ))
 }
 
 /// Asks the `SIGNIN_LIMITER` binding, keyed by the hashed client IP. A missing or failing
@@ -294,17 +276,10 @@ async fn allow_sign_in(app: &App, req: &Request) -> bool {
 }
 
 /// `POST /dashboard/sign-in`
-pub async fn sign_in(app: &App, mut req: Request) -> Response {
-    if let Err(resp) = refuse_cross_site(app, &req) {
-        return resp;
-    }
-    let Some(keys) = keys(app) else {
-        return not_configured();
-    };
-    let form = match http::read_form(&mut req, FORM_LIMIT).await {
-        Ok(form) => form,
-        Err(e) => return form_error(None, &e),
-    };
+pub async fn sign_in(app: &App, mut req: Request) -> AppResult<Response> {
+    refuse_cross_site(app, &req)?;
+    let keys = keys_or_unconfigured(app)?;
+    let form = http::read_form(&mut req, FORM_LIMIT).await?;
     let next = field(&form, "next").and_then(safe_next);
     let local = is_local(app);
     let nonce = http::cookie(&req, signin_cookie_name(local)).unwrap_or_default();
@@ -326,16 +301,13 @@ pub async fn sign_in(app: &App, mut req: Request) -> Response {
             Some(
                 "Too many sign-in attempts from your network. Please wait a minute and try again.",
             ),
-        );
-        return http::with_header(resp, "Retry-After", "60");
+        )?;
+        return Ok(http::with_header(resp, "Retry-After", "60"));
     }
     let key = field(&form, "adminKey").unwrap_or("").trim();
     let key_hash = hash_admin_key(key);
     let client = if is_admin_key_shaped(key) {
-        match app.repo.client_for_admin_key(&key_hash).await {
-            Ok(client) => client,
-            Err(e) => return views::error_page(None, &e),
-        }
+        app.repo.client_for_admin_key(&key_hash).await?
     } else {
         None
     };
@@ -353,7 +325,7 @@ pub async fn sign_in(app: &App, mut req: Request) -> Response {
         key_hash,
         expires_at: app.now + SESSION_TTL_MS,
     });
-    let resp = http::see_other(&local_url(app, next.unwrap_or(DASHBOARD_HOME)));
+    let resp = http::see_other(&links::local_url(app, next.unwrap_or(DASHBOARD_HOME)));
     let resp = http::with_cookie(
         resp,
         &set_cookie(
@@ -363,15 +335,16 @@ pub async fn sign_in(app: &App, mut req: Request) -> Response {
             local,
         ),
     );
-    http::with_cookie(resp, &clear_cookie(signin_cookie_name(local), local))
+    Ok(http::with_cookie(
+        resp,
+        &clear_cookie(signin_cookie_name(local), local),
+    ))
 }
 
 /// `POST /dashboard/sign-out`: forgets the cookie. Needs the CSRF token while the session is
 /// valid (so another site cannot sign an admin out); an already-dead session just goes.
-pub async fn sign_out(app: &App, mut req: Request) -> Response {
-    if let Err(resp) = refuse_cross_site(app, &req) {
-        return resp;
-    }
+pub async fn sign_out(app: &App, mut req: Request) -> AppResult<Response> {
+    refuse_cross_site(app, &req)?;
     let local = is_local(app);
     let cookie = http::cookie(&req, session_cookie_name(local));
     let live = match (keys(app), &cookie) {
@@ -383,11 +356,8 @@ pub async fn sign_out(app: &App, mut req: Request) -> Response {
             .await
             .unwrap_or_default();
         if !keys.check_csrf(cookie, field(&form, "csrf").unwrap_or("")) {
-            return views::forbidden(
-                None,
-                "This form has expired or didn't come from this dashboard. Go back, reload the page and try again.",
-            );
+            return Err(AppError::FormExpired);
         }
     }
-    to_sign_in(app, None, Reason::SignedOut)
+    Ok(to_sign_in(app, None, Reason::SignedOut))
 }

@@ -2,21 +2,14 @@
 //! each attempt got back) and `POST /dashboard/deliveries/:id/retry` (a failed one, again).
 use worker::{Request, Response};
 
-use super::{auth, html_page, views};
-use crate::{app::App, http};
+use super::{auth::Signed, html_page, paths, views};
+use crate::{app::App, error::AppResult, http, links};
 
 const LOG_LIMIT: usize = 50;
 
-pub async fn page(app: &App, req: &Request) -> Response {
-    let signed = match auth::require(app, req).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
-    let deliveries = match app.repo.delivery_log(&signed.client.id, LOG_LIMIT).await {
-        Ok(d) => d,
-        Err(e) => return views::error_page(Some(&signed), &e),
-    };
-    let notice = match http::query_param(req, "notice").as_deref() {
+pub async fn page(app: &App, signed: &Signed, req: Request) -> AppResult<Response> {
+    let deliveries = app.repo.delivery_log(&signed.client.id, LOG_LIMIT).await?;
+    let notice = match http::query_param(&req, "notice").as_deref() {
         Some("retrying") => Some((
             views::NoticeKind::Success,
             "Queued again: it is sent within a minute.",
@@ -27,34 +20,29 @@ pub async fn page(app: &App, req: &Request) -> Response {
         )),
         _ => None,
     };
-    html_page(
+    Ok(html_page(
         200,
         views::deliveries(&views::DeliveriesView {
-            signed: &signed,
+            frame: &signed.frame(),
             deliveries: &deliveries,
             limit: LOG_LIMIT,
             notice,
         }),
-    )
+    ))
 }
 
-pub async fn retry(app: &App, mut req: Request, id: &str) -> Response {
-    let (signed, _) = match auth::require_write(app, &mut req).await {
-        Ok(ok) => ok,
-        Err(resp) => return resp,
-    };
+pub async fn retry(app: &App, signed: &Signed, id: &str) -> AppResult<Response> {
+    // Another client's delivery, an unknown id or one not failed: the same answer.
     let notice = match app
         .repo
         .retry_delivery(&signed.client.id, id, app.now)
-        .await
+        .await?
     {
-        Ok(true) => "retrying",
-        // Another client's delivery, an unknown id or one not failed: the same answer.
-        Ok(false) => "not-failed",
-        Err(e) => return views::error_page(Some(&signed), &e),
+        true => "retrying",
+        false => "not-failed",
     };
-    http::see_other(&auth::local_url(
+    Ok(http::see_other(&links::local_url(
         app,
-        &format!("/dashboard/deliveries?notice={notice}"),
-    ))
+        &paths::with_query(paths::DELIVERIES, &format!("notice={notice}")),
+    )))
 }

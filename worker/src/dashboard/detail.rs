@@ -8,33 +8,33 @@ use handoff_core::{
 };
 use worker::{Request, Response};
 
-use super::{auth, html_page, views};
-use crate::{app::App, http, repo::Transition};
+use super::{auth::Signed, html_page, paths, views, Form};
+use crate::{
+    app::App,
+    error::{AppError, AppResult},
+    http::{self, form_field},
+    links,
+    repo::Transition,
+};
 
-pub async fn page(app: &App, req: &Request, raw_id: &str) -> Response {
-    let signed = match auth::require(app, req).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
-    let Some(id) = HandoffId::parse(raw_id) else {
-        return views::not_found(Some(&signed));
-    };
-    let (handoff, linked) = match app.repo.handoff_with_links(&signed.client.id, &id).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return views::not_found(Some(&signed)),
-        Err(e) => return views::error_page(Some(&signed), &e),
-    };
-    let notice = http::query_param(req, "notice").and_then(|code| notice(&code, &handoff.status));
-    html_page(
+pub async fn page(app: &App, signed: &Signed, req: Request, raw_id: &str) -> AppResult<Response> {
+    let id = HandoffId::parse(raw_id).ok_or(AppError::NotFound)?;
+    let (handoff, linked) = app
+        .repo
+        .handoff_with_links(&signed.client.id, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let notice = http::query_param(&req, "notice").and_then(|code| notice(&code, &handoff.status));
+    Ok(html_page(
         200,
         views::detail(&views::DetailView {
-            signed: &signed,
+            frame: &signed.frame(),
             handoff: &handoff,
             linked_events: &linked,
             edge: &app.edge,
             notice,
         }),
-    )
+    ))
 }
 
 /// The message for a `?notice=` code; unknown codes show nothing (never echoed).
@@ -61,42 +61,44 @@ fn notice(code: &str, status: &str) -> Option<(views::NoticeKind, String)> {
     })
 }
 
-/// `POST /dashboard/handoffs/:id/complete|abandon`: a conditional update from core's rules;
-/// then back to where the admin was (`next`, a local dashboard path) with a notice.
-pub async fn change_status(app: &App, mut req: Request, raw_id: &str, action: &str) -> Response {
-    let (signed, form) = match auth::require_write(app, &mut req).await {
-        Ok(ok) => ok,
-        Err(resp) => return resp,
+/// `POST /dashboard/handoffs/:id/complete`
+pub async fn complete(app: &App, signed: &Signed, form: Form, raw_id: &str) -> AppResult<Response> {
+    let id = HandoffId::parse(raw_id).ok_or(AppError::NotFound)?;
+    let moved = app
+        .repo
+        .complete_handoff(&signed.client.id, &id, app.now, "manual")
+        .await?;
+    back(app, &form, &id, moved, ("completed", "cannot-complete"))
+}
+
+/// `POST /dashboard/handoffs/:id/abandon`
+pub async fn abandon(app: &App, signed: &Signed, form: Form, raw_id: &str) -> AppResult<Response> {
+    let id = HandoffId::parse(raw_id).ok_or(AppError::NotFound)?;
+    let moved = app
+        .repo
+        .abandon_handoff(&signed.client.id, &id, app.now, "manual")
+        .await?;
+    back(app, &form, &id, moved, ("abandoned", "cannot-abandon"))
+}
+
+/// After a conditional update from core's rules: back to where the admin was (`next`, a local
+/// dashboard path) with a notice (`codes`: done, refused).
+fn back(
+    app: &App,
+    form: &Form,
+    id: &HandoffId,
+    moved: Transition,
+    (done_code, refused_code): (&str, &str),
+) -> AppResult<Response> {
+    let done = match moved {
+        Transition::Done(_) => true,
+        Transition::Refused(_) => false,
+        Transition::NotFound => return Err(AppError::NotFound),
     };
-    let Some(id) = HandoffId::parse(raw_id) else {
-        return views::not_found(Some(&signed));
-    };
-    let client = &signed.client.id;
-    let result = match action {
-        "complete" => {
-            app.repo
-                .complete_handoff(client, &id, app.now, "manual")
-                .await
-        }
-        _ => {
-            app.repo
-                .abandon_handoff(client, &id, app.now, "manual")
-                .await
-        }
-    };
-    let (done, code) = match (result, action) {
-        (Ok(Transition::Done(_)), "complete") => (true, "completed"),
-        (Ok(Transition::Done(_)), _) => (true, "abandoned"),
-        (Ok(Transition::Refused(_)), "complete") => (false, "cannot-complete"),
-        (Ok(Transition::Refused(_)), _) => (false, "cannot-abandon"),
-        (Ok(Transition::NotFound), _) => return views::not_found(Some(&signed)),
-        (Err(e), _) => return views::error_page(Some(&signed), &e),
-    };
-    let detail = format!("/dashboard/handoffs/{}", id.as_str());
-    let target = match auth::field(&form, "next").and_then(safe_next) {
+    let target = match form_field(form, "next").and_then(safe_next) {
         // Back to the pipeline view the admin was on, with the notice.
         Some(next) if next == DASHBOARD_HOME || next.starts_with("/dashboard?") => {
-            let mut url = auth::local_url(app, next);
+            let mut url = links::local_url(app, next);
             let kept: Vec<(String, String)> = url
                 .query_pairs()
                 .filter(|(k, _)| k != "notice")
@@ -108,7 +110,13 @@ pub async fn change_status(app: &App, mut req: Request, raw_id: &str, action: &s
             url.set_query(Some(&q.finish()));
             url
         }
-        _ => auth::local_url(app, &format!("{detail}?notice={code}")),
+        _ => {
+            let code = if done { done_code } else { refused_code };
+            links::local_url(
+                app,
+                &paths::with_query(&paths::handoff(id.as_str()), &format!("notice={code}")),
+            )
+        }
     };
-    http::see_other(&target)
+    Ok(http::see_other(&target))
 }

@@ -7,33 +7,32 @@
 use handoff_core::id::HandoffId;
 use worker::{Request, Response};
 
-use super::{auth, html_page, views};
-use crate::{app::App, http, repo::LinkOutcome, webhooks};
+use super::{auth::Signed, html_page, paths, views, Form};
+use crate::{
+    app::App,
+    error::{AppError, AppResult},
+    http::{self, form_field},
+    links,
+    repo::LinkOutcome,
+    webhooks,
+};
 
-pub async fn page(app: &App, req: &Request) -> Response {
-    let signed = match auth::require(app, req).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
-    let (events, unlinked) = match app
+pub async fn page(app: &App, signed: &Signed, req: Request) -> AppResult<Response> {
+    let (events, unlinked) = app
         .repo
         .unmatched_events(&signed.client.id, webhooks::UNMATCHED_LIST_LIMIT)
-        .await
-    {
-        Ok(found) => found,
-        Err(e) => return views::error_page(Some(&signed), &e),
-    };
-    let notice = http::query_param(req, "notice").and_then(|code| notice(&code));
-    html_page(
+        .await?;
+    let notice = http::query_param(&req, "notice").and_then(|code| notice(&code));
+    Ok(html_page(
         200,
         views::events(&views::EventsView {
-            signed: &signed,
+            frame: &signed.frame(),
             events: &events,
             unlinked,
             limit: webhooks::UNMATCHED_LIST_LIMIT,
             notice,
         }),
-    )
+    ))
 }
 
 /// The message for a `?notice=` code; unknown codes show nothing (never echoed).
@@ -63,29 +62,24 @@ fn notice(code: &str) -> Option<(views::NoticeKind, &'static str)> {
 
 /// `POST /dashboard/webhook-events/:id/link` with the form field `handoff` (the handoff's
 /// reference, or a link ending in it). Back to the list with a notice.
-pub async fn link(app: &App, mut req: Request, event_id: &str) -> Response {
-    let (signed, form) = match auth::require_write(app, &mut req).await {
-        Ok(ok) => ok,
-        Err(resp) => return resp,
-    };
-    let reference = auth::field(&form, "handoff").unwrap_or("").trim();
+pub async fn link(app: &App, signed: &Signed, form: Form, event_id: &str) -> AppResult<Response> {
+    let reference = form_field(&form, "handoff").unwrap_or("").trim();
     let code = if reference.is_empty() {
         "missing-reference"
     } else if let Some(handoff) = HandoffId::from_reference(reference) {
-        match webhooks::link_unmatched(app, &signed.client.id, event_id, &handoff).await {
-            Ok(LinkOutcome::Completed(..)) => "linked",
-            Ok(LinkOutcome::AlreadyCompleted(..)) => "linked-already-completed",
-            Ok(LinkOutcome::AlreadyLinked) => "already-linked",
-            Ok(LinkOutcome::HandoffNotFound) => "handoff-not-found",
-            Ok(LinkOutcome::EventNotFound) => return views::not_found(Some(&signed)),
-            Err(e) => return views::error_page(Some(&signed), &e),
+        match webhooks::link_unmatched(app, &signed.client.id, event_id, &handoff).await? {
+            LinkOutcome::Completed(..) => "linked",
+            LinkOutcome::AlreadyCompleted(..) => "linked-already-completed",
+            LinkOutcome::AlreadyLinked => "already-linked",
+            LinkOutcome::HandoffNotFound => "handoff-not-found",
+            LinkOutcome::EventNotFound => return Err(AppError::NotFound),
         }
     } else {
         // Not shaped like a reference: it cannot name one of this client's handoffs.
         "handoff-not-found"
     };
-    http::see_other(&auth::local_url(
+    Ok(http::see_other(&links::local_url(
         app,
-        &format!("/dashboard/webhook-events?notice={code}"),
-    ))
+        &paths::with_query(paths::WEBHOOK_EVENTS, &format!("notice={code}")),
+    )))
 }

@@ -3,8 +3,13 @@
 use handoff_core::{csv, pipeline::parse_query, time::iso8601_from_millis};
 use worker::{Request, Response};
 
-use super::{auth, views};
-use crate::{app::App, http, links, repo::HandoffRow};
+use super::auth::Signed;
+use crate::{
+    app::App,
+    error::{AppError, AppResult},
+    http, links,
+    repo::HandoffRow,
+};
 
 /// Rows per database page while exporting, and the most one export holds.
 const BATCH: usize = 500;
@@ -63,15 +68,8 @@ fn record(edge: &url::Url, h: &HandoffRow) -> String {
     csv::record(cells.iter().map(String::as_str))
 }
 
-pub async fn csv(app: &App, req: &Request) -> Response {
-    let signed = match auth::require(app, req).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
-    let url = match req.url() {
-        Ok(url) => url,
-        Err(_) => return views::not_found(Some(&signed)),
-    };
+pub async fn csv(app: &App, signed: &Signed, req: Request) -> AppResult<Response> {
+    let url = req.url().map_err(|_| AppError::NotFound)?;
     let (query, _) = parse_query(url.query_pairs());
     // A byte-order mark so spreadsheet apps read the file as UTF-8.
     let mut body = String::from("\u{feff}");
@@ -80,14 +78,10 @@ pub async fn csv(app: &App, req: &Request) -> Response {
     let mut rows = 0;
     let mut truncated = false;
     loop {
-        let batch = match app
+        let batch = app
             .repo
             .handoffs_after(&signed.client.id, &query.filter, cursor.as_ref(), BATCH)
-            .await
-        {
-            Ok(batch) => batch,
-            Err(e) => return views::error_page(Some(&signed), &e),
-        };
+            .await?;
         for h in &batch {
             if rows == EXPORT_MAX {
                 truncated = true;
@@ -117,9 +111,9 @@ pub async fn csv(app: &App, req: &Request) -> Response {
         &format!("attachment; filename=\"handoffs-{day}.csv\""),
     );
     let resp = http::with_header(resp, "Cache-Control", "no-store");
-    if truncated {
+    Ok(if truncated {
         http::with_header(resp, "X-Handoff-Export-Truncated", "true")
     } else {
         resp
-    }
+    })
 }

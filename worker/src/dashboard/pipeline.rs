@@ -1,33 +1,25 @@
 //! `GET /dashboard`: the pipeline of handoffs under the filter in the URL, newest first.
-use handoff_core::pipeline::parse_query;
-use worker::Request;
+use handoff_core::pipeline::{parse_query, PAGE_SIZE};
+use worker::{Request, Response};
 
-use super::{auth, html_page, views};
-use crate::app::App;
+use super::{auth::Signed, html_page, paths, views};
+use crate::{
+    app::App,
+    error::{AppError, AppResult},
+};
 
-pub async fn page(app: &App, req: &Request) -> worker::Response {
-    let signed = match auth::require(app, req).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
-    let url = match req.url() {
-        Ok(url) => url,
-        Err(_) => return views::not_found(Some(&signed)),
-    };
+pub async fn page(app: &App, signed: &Signed, req: Request) -> AppResult<Response> {
+    let url = req.url().map_err(|_| AppError::NotFound)?;
     // The dashboard pages at 50; only the API takes `limit`.
     let (mut query, errors) = parse_query(url.query_pairs().filter(|(k, _)| k != "limit"));
-    query.limit = handoff_core::pipeline::PAGE_SIZE;
-    let result = app.repo.handoff_page(&signed.client.id, &query, true).await;
-    let handoffs = match result {
-        Ok(p) => p,
-        Err(e) => return views::error_page(Some(&signed), &e),
-    };
+    query.limit = PAGE_SIZE;
+    let handoffs = app
+        .repo
+        .handoff_page(&signed.client.id, &query, true)
+        .await?;
     // Where row actions come back to: this view rebuilt from what was understood, so
     // nothing else from the URL is echoed.
-    let here = match query.filter.to_query(query.cursor.as_ref()) {
-        q if q.is_empty() => "/dashboard".to_string(),
-        q => format!("/dashboard?{q}"),
-    };
+    let here = paths::with_query(paths::HOME, &query.filter.to_query(query.cursor.as_ref()));
     let notice = match url
         .query_pairs()
         .find(|(k, _)| k == "notice")
@@ -41,10 +33,10 @@ pub async fn page(app: &App, req: &Request) -> worker::Response {
         )),
         _ => None,
     };
-    html_page(
+    Ok(html_page(
         200,
         views::pipeline(&views::PipelineView {
-            signed: &signed,
+            frame: &signed.frame(),
             filter: &query.filter,
             errors: &errors,
             page: &handoffs,
@@ -53,5 +45,5 @@ pub async fn page(app: &App, req: &Request) -> worker::Response {
             here: &here,
             notice,
         }),
-    )
+    ))
 }

@@ -6,39 +6,38 @@
 use handoff_core::privacy::{ErasureTarget, ERASE_NEEDS_IDENTIFIER};
 use worker::{Request, Response};
 
-use super::{auth, html_page, views};
-use crate::{app::App, http, random};
+use super::{auth::Signed, html_page, paths, views, Form};
+use crate::{
+    app::App,
+    error::AppResult,
+    http::{self, form_field},
+    links, random,
+};
 
 const LOG_LIMIT: usize = 50;
 
 async fn render(
     app: &App,
-    signed: &auth::Signed,
+    signed: &Signed,
     status: u16,
     found: Option<views::Found<'_>>,
     notice: Option<(views::NoticeKind, String)>,
-) -> Response {
-    match app.repo.erasure_log(&signed.client.id, LOG_LIMIT).await {
-        Ok(log) => html_page(
-            status,
-            views::privacy(&views::PrivacyView {
-                signed,
-                found,
-                notice,
-                log: &log,
-            }),
-        ),
-        Err(e) => views::error_page(Some(signed), &e),
-    }
+) -> AppResult<Response> {
+    let log = app.repo.erasure_log(&signed.client.id, LOG_LIMIT).await?;
+    Ok(html_page(
+        status,
+        views::privacy(&views::PrivacyView {
+            frame: &signed.frame(),
+            found,
+            notice,
+            log: &log,
+        }),
+    ))
 }
 
-pub async fn page(app: &App, req: &Request) -> Response {
-    let signed = match auth::require(app, req).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
+pub async fn page(app: &App, signed: &Signed, req: Request) -> AppResult<Response> {
     // `?erased=N`: a number only, so nothing about the visitor travels in the URL.
-    let notice = http::query_param(req, "erased")
+    let notice = http::query_param(&req, "erased")
         .and_then(|n| n.parse::<u32>().ok())
         .map(|n| {
             (
@@ -50,56 +49,40 @@ pub async fn page(app: &App, req: &Request) -> Response {
                 },
             )
         });
-    render(app, &signed, 200, None, notice).await
+    render(app, signed, 200, None, notice).await
 }
 
 /// `POST /dashboard/privacy/find` with `identifier`: counts, changes nothing.
-pub async fn find(app: &App, mut req: Request) -> Response {
-    let (signed, form) = match auth::require_write(app, &mut req).await {
-        Ok(ok) => ok,
-        Err(resp) => return resp,
-    };
-    let raw = auth::field(&form, "identifier").unwrap_or("");
+pub async fn find(app: &App, signed: &Signed, form: Form) -> AppResult<Response> {
+    let raw = form_field(&form, "identifier").unwrap_or("");
     let Some(target) = ErasureTarget::parse(raw) else {
-        let notice = (views::NoticeKind::Error, ERASE_NEEDS_IDENTIFIER.to_string());
-        return render(app, &signed, 422, None, Some(notice)).await;
+        return needs_identifier(app, signed).await;
     };
-    match app.repo.count_visitor(&signed.client.id, &target).await {
-        Ok(count) => {
-            let found = views::Found {
-                identifier: raw.trim(),
-                kind: target.kind(),
-                count,
-            };
-            render(app, &signed, 200, Some(found), None).await
-        }
-        Err(e) => views::error_page(Some(&signed), &e),
-    }
+    let count = app.repo.count_visitor(&signed.client.id, &target).await?;
+    let found = views::Found {
+        identifier: raw.trim(),
+        kind: target.kind(),
+        count,
+    };
+    render(app, signed, 200, Some(found), None).await
 }
 
 /// `POST /dashboard/privacy/erase` with `identifier`: erases, logs, back to the page.
-pub async fn erase(app: &App, mut req: Request) -> Response {
-    let (signed, form) = match auth::require_write(app, &mut req).await {
-        Ok(ok) => ok,
-        Err(resp) => return resp,
+pub async fn erase(app: &App, signed: &Signed, form: Form) -> AppResult<Response> {
+    let Some(target) = ErasureTarget::parse(form_field(&form, "identifier").unwrap_or("")) else {
+        return needs_identifier(app, signed).await;
     };
-    let Some(target) = ErasureTarget::parse(auth::field(&form, "identifier").unwrap_or("")) else {
-        let notice = (views::NoticeKind::Error, ERASE_NEEDS_IDENTIFIER.to_string());
-        return render(app, &signed, 422, None, Some(notice)).await;
-    };
-    let erased = match random::log_id() {
-        Ok(log_id) => {
-            app.repo
-                .erase_visitor(&signed.client.id, &target, &log_id, app.now)
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    match erased {
-        Ok(n) => http::see_other(&auth::local_url(
-            app,
-            &format!("/dashboard/privacy?erased={n}"),
-        )),
-        Err(e) => views::error_page(Some(&signed), &e),
-    }
+    let n = app
+        .repo
+        .erase_visitor(&signed.client.id, &target, &random::log_id()?, app.now)
+        .await?;
+    Ok(http::see_other(&links::local_url(
+        app,
+        &paths::with_query(paths::PRIVACY, &format!("erased={n}")),
+    )))
+}
+
+async fn needs_identifier(app: &App, signed: &Signed) -> AppResult<Response> {
+    let notice = (views::NoticeKind::Error, ERASE_NEEDS_IDENTIFIER.to_string());
+    render(app, signed, 422, None, Some(notice)).await
 }

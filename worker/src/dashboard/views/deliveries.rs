@@ -2,11 +2,11 @@
 use handoff_core::{pipeline::display_time, time::iso8601_from_millis};
 use maud::{html, Markup};
 
-use super::{csrf_field, layout, notice, NoticeKind, Section};
-use crate::{dashboard::auth::Signed, repo::DeliveryLogRow};
+use super::{csrf_field, layout, notice, paths, Frame, NoticeKind, Section};
+use crate::repo::DeliveryLogRow;
 
 pub struct DeliveriesView<'a> {
-    pub signed: &'a Signed,
+    pub frame: &'a Frame<'a>,
     pub deliveries: &'a [DeliveryLogRow],
     pub limit: usize,
     pub notice: Option<(NoticeKind, &'static str)>,
@@ -21,7 +21,7 @@ pub fn deliveries(v: &DeliveriesView<'_>) -> String {
     layout(
         "Deliveries",
         Section::Settings,
-        Some(v.signed),
+        Some(v.frame),
         html! {
             div.page-head { h1 { "Forwarding deliveries" } }
             p.muted.intro { "Each handoff event we sent to your endpoint, newest first. Failed attempts are retried on the Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), then given up." }
@@ -29,7 +29,7 @@ pub fn deliveries(v: &DeliveriesView<'_>) -> String {
             @if v.deliveries.is_empty() {
                 div.card.empty {
                     p { strong { "Nothing sent yet." } }
-                    p.muted { "Turn on forwarding in " a href="/dashboard/settings#forwarding" { "Settings" } "; new handoffs are then sent to your endpoint." }
+                    p.muted { "Turn on forwarding in " a href={ (paths::SETTINGS) "#forwarding" } { "Settings" } "; new handoffs are then sent to your endpoint." }
                 }
             } @else {
                 div.table-wrap {
@@ -48,7 +48,7 @@ pub fn deliveries(v: &DeliveriesView<'_>) -> String {
                             @for d in v.deliveries {
                                 tr id={ "delivery-" (d.id) } {
                                     td data-label="Event" { code { (d.event_type) } br; span.muted { (time(d.occurred_at)) } }
-                                    td data-label="Handoff" { a href={ "/dashboard/handoffs/" (d.handoff_id) } { "Open" } }
+                                    td data-label="Handoff" { a href=(paths::handoff(&d.handoff_id)) { "Open" } }
                                     td data-label="Status" {
                                         @match d.status.as_str() {
                                             "delivered" => span.badge.completed_external { "Delivered" },
@@ -71,8 +71,8 @@ pub fn deliveries(v: &DeliveriesView<'_>) -> String {
                                     }
                                     td {
                                         @if d.status == "failed" {
-                                            form method="post" action={ "/dashboard/deliveries/" (d.id) "/retry" } {
-                                                (csrf_field(v.signed))
+                                            form method="post" action=(paths::at(paths::DELIVERY_RETRY, &d.id)) {
+                                                (csrf_field(v.frame))
                                                 button.btn.small type="submit" { "Retry" }
                                             }
                                         }

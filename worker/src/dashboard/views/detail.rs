@@ -6,18 +6,17 @@ use maud::{html, Markup};
 use super::{
     badge, csrf_field,
     events::{identifier_label, provider_name},
-    layout, notice,
+    layout, notice, paths,
     pipeline::source_label,
-    NoticeKind, Section,
+    Frame, NoticeKind, Section,
 };
 use crate::{
-    dashboard::auth::Signed,
     links,
     repo::{HandoffRow, UnmatchedEventRow},
 };
 
 pub struct DetailView<'a> {
-    pub signed: &'a Signed,
+    pub frame: &'a Frame<'a>,
     pub handoff: &'a HandoffRow,
     /// Unmatched provider events an admin linked to this handoff.
     pub linked_events: &'a [UnmatchedEventRow],
@@ -140,14 +139,14 @@ pub fn detail(v: &DetailView<'_>) -> String {
     let h = v.handoff;
     let status = HandoffStatus::parse(&h.status);
     let may = |to: HandoffStatus| status.is_some_and(|s| s.can_transition_to(to));
-    let base = format!("/dashboard/handoffs/{}", h.id);
+    let base = paths::handoff(&h.id);
     let link = links::continue_url(v.edge, &h.id);
     layout(
         &h.customer_name,
         Section::Pipeline,
-        Some(v.signed),
+        Some(v.frame),
         html! {
-            a.back href="/dashboard" { "← All handoffs" }
+            a.back href=(paths::HOME) { "← All handoffs" }
             div.page-head.with-badge {
                 h1 { (h.customer_name) }
                 (badge(&h.status))
@@ -165,13 +164,13 @@ pub fn detail(v: &DetailView<'_>) -> String {
                 div.action-buttons {
                     @if may(HandoffStatus::CompletedExternal) {
                         form.inline method="post" action={ (base) "/complete" } {
-                            (csrf_field(v.signed))
+                            (csrf_field(v.frame))
                             button.btn.primary type="submit" { "Mark completed" }
                         }
                     }
                     @if may(HandoffStatus::Abandoned) {
                         form.inline method="post" action={ (base) "/abandon" } data-confirm="Mark this handoff as abandoned?" {
-                            (csrf_field(v.signed))
+                            (csrf_field(v.frame))
                             button.btn.secondary type="submit" { "Mark abandoned" }
                         }
                     }

@@ -3,11 +3,11 @@
 use handoff_core::{pipeline::display_time, provider::Provider, time::iso8601_from_millis};
 use maud::{html, Markup};
 
-use super::{csrf_field, layout, notice, NoticeKind, Section};
-use crate::{dashboard::auth::Signed, repo::UnmatchedEventRow};
+use super::{csrf_field, layout, notice, paths, Frame, NoticeKind, Section};
+use crate::repo::UnmatchedEventRow;
 
 pub struct EventsView<'a> {
-    pub signed: &'a Signed,
+    pub frame: &'a Frame<'a>,
     pub events: &'a [UnmatchedEventRow],
     /// Unlinked events in all (the list may be cut at `limit`).
     pub unlinked: i64,
@@ -49,7 +49,7 @@ pub fn events(v: &EventsView<'_>) -> String {
     layout(
         "Unmatched booking events",
         Section::Events,
-        Some(v.signed),
+        Some(v.frame),
         html! {
             div.page-head {
                 h1 { "Unmatched booking events" }
@@ -87,7 +87,7 @@ pub fn events(v: &EventsView<'_>) -> String {
                             }
                         }
                         tbody {
-                            @for e in v.events { (row(v.signed, e)) }
+                            @for e in v.events { (row(v.frame, e)) }
                         }
                     }
                 }
@@ -99,7 +99,7 @@ pub fn events(v: &EventsView<'_>) -> String {
     )
 }
 
-fn row(signed: &Signed, e: &UnmatchedEventRow) -> Markup {
+fn row(frame: &Frame, e: &UnmatchedEventRow) -> Markup {
     let input_id = format!("ref-{}", e.id);
     html! {
         tr id={ "event-" (e.id) } class=[e.linked_handoff_id.is_some().then_some("linked")] {
@@ -118,15 +118,15 @@ fn row(signed: &Signed, e: &UnmatchedEventRow) -> Markup {
                     (Some(handoff), linked_at) => {
                         span.linked-to {
                             "Linked to "
-                            a href={ "/dashboard/handoffs/" (handoff) } {
+                            a href=(paths::handoff(handoff)) {
                                 (e.linked_customer_name.as_deref().unwrap_or("this handoff"))
                             }
                         }
                         @if let Some(at) = linked_at { span.muted.linked-at { "on " (time(at as i64)) } }
                     }
                     (None, _) => {
-                        form.link-form method="post" action={ "/dashboard/webhook-events/" (e.id) "/link" } {
-                            (csrf_field(signed))
+                        form.link-form method="post" action=(paths::at(paths::WEBHOOK_EVENT_LINK, &e.id)) {
+                            (csrf_field(frame))
                             label for=(input_id) { "Handoff reference" }
                             div.copy-row {
                                 input id=(input_id) type="text" name="handoff" required

@@ -3,10 +3,8 @@
 //! scripts: the CSP allows only `/dashboard/assets/`.
 use handoff_core::status::HandoffStatus;
 use maud::{html, Markup, DOCTYPE};
-use worker::Response;
 
-use super::{auth::Signed, html_page};
-use crate::{error::AppError, http};
+use super::paths;
 
 mod deliveries;
 mod detail;
@@ -22,6 +20,17 @@ pub use pipeline::{pipeline, PipelineView};
 pub use privacy::{privacy, Found, PrivacyView};
 pub use settings::{settings, SettingsView};
 
+/// What the frame of every signed-in page shows: the business, the nav badge, the "booking is
+/// off" banner, and the CSRF token its forms carry. Plain data, so a view never sees a session.
+pub struct Frame<'a> {
+    pub business: &'a str,
+    pub csrf: &'a str,
+    /// Verified provider events that matched no handoff and are not linked yet.
+    pub unlinked_events: i64,
+    /// External mode without a booking URL: visitors cannot book, the admin must be told.
+    pub booking_unavailable: bool,
+}
+
 /// Which top-level section a page belongs to (highlighted in the navigation).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -32,7 +41,7 @@ pub enum Section {
 }
 
 /// The document around every dashboard page.
-pub fn layout(title: &str, section: Section, signed: Option<&Signed>, body: Markup) -> String {
+pub fn layout(title: &str, section: Section, frame: Option<&Frame>, body: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -43,41 +52,41 @@ pub fn layout(title: &str, section: Section, signed: Option<&Signed>, body: Mark
                 // No favicon to fetch (the worker serves none; the browser's probe would 404).
                 link rel="icon" href="data:,";
                 title { (title) " · Handoff" }
-                link rel="stylesheet" href="/dashboard/assets/app.css";
-                script src="/dashboard/assets/app.js" defer {}
+                link rel="stylesheet" href=(paths::asset("app.css"));
+                script src=(paths::asset("app.js")) defer {}
             }
             body {
                 header.top {
                     div.wrap.top-inner {
-                        a.brand href="/dashboard" { "Handoff" }
-                        @if let Some(signed) = signed {
-                            span.business { (signed.client.name) }
+                        a.brand href=(paths::HOME) { "Handoff" }
+                        @if let Some(frame) = frame {
+                            span.business { (frame.business) }
                             nav.main-nav aria-label="Dashboard" {
-                                a href="/dashboard" aria-current=[(section == Section::Pipeline).then_some("page")] { "Handoffs" }
-                                a href="/dashboard/webhook-events" aria-current=[(section == Section::Events).then_some("page")] {
+                                a href=(paths::HOME) aria-current=[(section == Section::Pipeline).then_some("page")] { "Handoffs" }
+                                a href=(paths::WEBHOOK_EVENTS) aria-current=[(section == Section::Events).then_some("page")] {
                                     "Webhook events"
-                                    @if signed.client.unlinked_events > 0 {
+                                    @if frame.unlinked_events > 0 {
                                         " "
-                                        span.nav-badge { (signed.client.unlinked_events) }
+                                        span.nav-badge { (frame.unlinked_events) }
                                         span.visually-hidden { " to link" }
                                     }
                                 }
-                                a href="/dashboard/settings" aria-current=[(section == Section::Settings).then_some("page")] { "Settings" }
+                                a href=(paths::SETTINGS) aria-current=[(section == Section::Settings).then_some("page")] { "Settings" }
                             }
-                            form.sign-out method="post" action="/dashboard/sign-out" {
-                                input type="hidden" name="csrf" value=(signed.csrf);
+                            form.sign-out method="post" action=(paths::SIGN_OUT) {
+                                input type="hidden" name="csrf" value=(frame.csrf);
                                 button.link type="submit" { "Sign out" }
                             }
                         }
                     }
                 }
-                @if let Some(signed) = signed {
-                    @if signed.client.booking_unavailable {
+                @if let Some(frame) = frame {
+                    @if frame.booking_unavailable {
                         div.banner role="alert" {
                             div.wrap {
                                 strong { "Online booking is off for your visitors. " }
                                 "External booking mode is on but there is no booking page URL, so visitors only see your contact details. "
-                                a href="/dashboard/settings#externalBookingUrl" { "Add your booking URL in Settings" }
+                                a href={ (paths::SETTINGS) "#externalBookingUrl" } { "Add your booking URL in Settings" }
                                 "."
                             }
                         }
@@ -117,8 +126,8 @@ pub enum NoticeKind {
 }
 
 /// The hidden CSRF field every dashboard form carries.
-pub fn csrf_field(signed: &Signed) -> Markup {
-    html! { input type="hidden" name="csrf" value=(signed.csrf); }
+pub fn csrf_field(frame: &Frame) -> Markup {
+    html! { input type="hidden" name="csrf" value=(frame.csrf); }
 }
 
 pub struct SignIn<'a> {
@@ -139,7 +148,7 @@ pub fn sign_in(v: &SignIn<'_>) -> String {
                 p.muted { "Use the admin key you were given when your business was set up. It starts with " code { "hok_" } "." }
                 @if let Some(text) = v.notice { (notice(NoticeKind::Info, text)) }
                 @if let Some(text) = v.error { (notice(NoticeKind::Error, text)) }
-                form method="post" action="/dashboard/sign-in" {
+                form method="post" action=(paths::SIGN_IN) {
                     input type="hidden" name="csrf" value=(v.csrf);
                     @if let Some(next) = v.next { input type="hidden" name="next" value=(next); }
                     div.field {
@@ -154,56 +163,18 @@ pub fn sign_in(v: &SignIn<'_>) -> String {
     )
 }
 
-/// A page with just a heading and a sentence (errors, unconfigured server).
-pub fn message_page(status: u16, title: &str, text: &str) -> Response {
-    message_page_for(None, status, title, text)
-}
-
-fn message_page_for(signed: Option<&Signed>, status: u16, title: &str, text: &str) -> Response {
-    html_page(
-        status,
-        layout(
-            title,
-            Section::None,
-            signed,
-            html! {
-                section.card.message {
-                    h1 { (title) }
-                    p { (text) }
-                    p { a href="/dashboard" { "Back to your handoffs" } }
-                }
-            },
-        ),
+/// A page with just a heading and a sentence (errors, refusals, an unconfigured server).
+pub fn message(frame: Option<&Frame>, title: &str, text: &str) -> String {
+    layout(
+        title,
+        Section::None,
+        frame,
+        html! {
+            section.card.message {
+                h1 { (title) }
+                p { (text) }
+                p { a href=(paths::HOME) { "Back to your handoffs" } }
+            }
+        },
     )
-}
-
-pub fn forbidden(signed: Option<&Signed>, text: &str) -> Response {
-    message_page_for(signed, 403, "Request refused", text)
-}
-
-pub fn not_found(signed: Option<&Signed>) -> Response {
-    message_page_for(
-        signed,
-        404,
-        "Not found",
-        "We couldn't find that. It may not exist, or it may belong to another account.",
-    )
-}
-
-/// Any error as a page: status and sentence from the one error type, cause logged there.
-pub fn error_page(signed: Option<&Signed>, e: &AppError) -> Response {
-    e.log();
-    match e {
-        AppError::NotFound => not_found(signed),
-        e => message_page_for(signed, e.status(), "Something went wrong", &e.message()),
-    }
-}
-
-pub fn method_not_allowed(allow: &'static str) -> Response {
-    let resp = message_page(
-        405,
-        "Not available",
-        "This address doesn't accept that kind of request.",
-    );
-    http::with_header(resp, "Allow", allow)
 }

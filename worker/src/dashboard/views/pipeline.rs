@@ -6,15 +6,14 @@ use handoff_core::{
 };
 use maud::{html, Markup};
 
-use super::{badge, csrf_field, layout, notice, NoticeKind, Section};
+use super::{badge, csrf_field, layout, notice, paths, Frame, NoticeKind, Section};
 use crate::{
-    dashboard::auth::Signed,
     links,
     repo::{HandoffPage, HandoffRow, StatusCounts},
 };
 
 pub struct PipelineView<'a> {
-    pub signed: &'a Signed,
+    pub frame: &'a Frame<'a>,
     pub filter: &'a HandoffFilter,
     pub errors: &'a [FilterError],
     pub page: &'a HandoffPage,
@@ -30,38 +29,28 @@ fn pipeline_href(
     filter: &HandoffFilter,
     cursor: Option<&handoff_core::pipeline::Cursor>,
 ) -> String {
-    let q = filter.to_query(cursor);
-    if q.is_empty() {
-        "/dashboard".into()
-    } else {
-        format!("/dashboard?{q}")
-    }
+    paths::with_query(paths::HOME, &filter.to_query(cursor))
 }
 
 pub fn pipeline(v: &PipelineView<'_>) -> String {
     let counts = &v.page.counts;
-    let export_q = v.filter.to_query(None);
-    let export_href = if export_q.is_empty() {
-        "/dashboard/export.csv".to_string()
-    } else {
-        format!("/dashboard/export.csv?{export_q}")
-    };
+    let export_href = paths::with_query(paths::EXPORT, &v.filter.to_query(None));
     layout(
         "Handoffs",
         Section::Pipeline,
-        Some(v.signed),
+        Some(v.frame),
         html! {
             div.page-head {
                 h1 { "Booking handoffs" }
                 a.btn.secondary href=(export_href) download { "Export CSV" }
             }
             @if let Some((kind, text)) = v.notice { (notice(kind, text)) }
-            @match v.signed.client.unlinked_events {
+            @match v.frame.unlinked_events {
                 0 => {},
                 n => p.notice.notice-info.unmatched-notice role="status" {
                     @if n == 1 { "1 verified booking event" } @else { (n) " verified booking events" }
                     " from your provider didn't name a handoff. "
-                    a href="/dashboard/webhook-events" { "Link " @if n == 1 { "it" } @else { "them" } " to complete the right handoffs" }
+                    a href=(paths::WEBHOOK_EVENTS) { "Link " @if n == 1 { "it" } @else { "them" } " to complete the right handoffs" }
                     "."
                 },
             }
@@ -77,7 +66,7 @@ pub fn pipeline(v: &PipelineView<'_>) -> String {
                         p.muted { "When visitors ask to book through your website's widget, their requests appear here." }
                     } @else {
                         p { strong { "No handoffs match these filters." } }
-                        p { a href="/dashboard" { "Clear the filters" } }
+                        p { a href=(paths::HOME) { "Clear the filters" } }
                     }
                 }
             } @else {
@@ -208,7 +197,7 @@ fn filter_form(
     error_for: impl Fn(&str) -> Option<&'static str>,
 ) -> Markup {
     html! {
-        form.filters.card method="get" action="/dashboard" aria-label="Filters" {
+        form.filters.card method="get" action=(paths::HOME) aria-label="Filters" {
             div.field {
                 label for="f-status" { "Status" }
                 select #f-status name="status" {
@@ -251,7 +240,7 @@ fn filter_form(
             }
             div.filter-actions {
                 button.btn.primary type="submit" { "Apply" }
-                a.btn.ghost href="/dashboard" { "Clear" }
+                a.btn.ghost href=(paths::HOME) { "Clear" }
             }
             @if let Some(m) = error_for("cursor") { p.field-error { (m) } }
         }
@@ -318,7 +307,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 fn row(v: &PipelineView<'_>, h: &HandoffRow) -> Markup {
-    let detail = format!("/dashboard/handoffs/{}", h.id);
+    let detail = paths::handoff(&h.id);
     let can_complete = HandoffStatus::parse(&h.status)
         .is_some_and(|s| s.can_transition_to(HandoffStatus::CompletedExternal));
     html! {
@@ -350,7 +339,7 @@ fn row(v: &PipelineView<'_>, h: &HandoffRow) -> Markup {
                     button.btn.small.secondary type="button" data-copy=(links::continue_url(v.edge, &h.id)) hidden { "Copy link" }
                     @if can_complete {
                         form.inline method="post" action={ (detail) "/complete" } {
-                            (csrf_field(v.signed))
+                            (csrf_field(v.frame))
                             input type="hidden" name="next" value=(v.here);
                             button.btn.small.primary type="submit" { "Mark completed" }
                         }

@@ -3,8 +3,8 @@
 use handoff_core::{pipeline::display_time, time::iso8601_from_millis};
 use maud::html;
 
-use super::{csrf_field, layout, notice, NoticeKind, Section};
-use crate::{dashboard::auth::Signed, repo::ErasureLogRow};
+use super::{csrf_field, layout, notice, paths, Frame, NoticeKind, Section};
+use crate::repo::ErasureLogRow;
 
 /// What a search found.
 pub struct Found<'a> {
@@ -15,7 +15,7 @@ pub struct Found<'a> {
 }
 
 pub struct PrivacyView<'a> {
-    pub signed: &'a Signed,
+    pub frame: &'a Frame<'a>,
     pub found: Option<Found<'a>>,
     pub notice: Option<(NoticeKind, String)>,
     pub log: &'a [ErasureLogRow],
@@ -25,15 +25,15 @@ pub fn privacy(v: &PrivacyView<'_>) -> String {
     layout(
         "Privacy",
         Section::Settings,
-        Some(v.signed),
+        Some(v.frame),
         html! {
             div.page-head.narrow { h1 { "Privacy" } }
             @if let Some((kind, text)) = &v.notice { (notice(*kind, text)) }
             section.card.narrow {
                 h2 { "Erase a visitor's data" }
                 p.muted { "When someone asks you to delete their data, find them by the email address or phone number they gave. Their name, contact details, notes and browser details are erased from every handoff; the handoffs stay in your counts." }
-                form method="post" action="/dashboard/privacy/find" {
-                    (csrf_field(v.signed))
+                form method="post" action=(paths::PRIVACY_FIND) {
+                    (csrf_field(v.frame))
                     div.field {
                         label for="identifier" { "Email address or phone number" }
                         div.copy-row {
@@ -52,8 +52,8 @@ pub fn privacy(v: &PrivacyView<'_>) -> String {
                                 strong { (found.count) @if found.count == 1 { " handoff" } @else { " handoffs" } }
                                 " hold data for this " (found.kind) "."
                             }
-                            form method="post" action="/dashboard/privacy/erase" {
-                                (csrf_field(v.signed))
+                            form method="post" action=(paths::PRIVACY_ERASE) {
+                                (csrf_field(v.frame))
                                 input type="hidden" name="identifier" value=(found.identifier);
                                 button.btn.danger type="submit" { "Erase their data" }
                             }

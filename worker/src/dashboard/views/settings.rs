@@ -1,17 +1,14 @@
-//! The settings form: booking (Phase 1/6 fields), tracking, the widget, the contact fallback
+//! The settings form: booking, tracking, the widget, the contact fallback
 //! and an advanced webhook section. Errors sit next to their field; input is kept.
 use maud::{html, Markup};
 
-use super::{csrf_field, layout, notice, NoticeKind, Section};
+use super::{csrf_field, layout, notice, paths, Frame, NoticeKind, Section};
 use handoff_core::settings::RouteInput;
 
-use crate::dashboard::{
-    auth::Signed,
-    settings::{IframeCheck, SettingsForm},
-};
+use crate::settings::{IframeCheck, SettingsForm};
 
 pub struct SettingsView<'a> {
-    pub signed: &'a Signed,
+    pub frame: &'a Frame<'a>,
     pub form: &'a SettingsForm,
     pub errors: &'a [(&'static str, &'static str)],
     pub has_secret: bool,
@@ -121,15 +118,15 @@ pub fn settings(v: &SettingsView<'_>) -> String {
     layout(
         "Settings",
         Section::Settings,
-        Some(v.signed),
+        Some(v.frame),
         html! {
             div.page-head.narrow { h1 { "Settings" } }
             div.settings-notices {
                 @if v.saved { (notice(NoticeKind::Success, "Settings saved. Your widget uses them from the next page load.")) }
                 @if !v.errors.is_empty() { (notice(NoticeKind::Error, "Some settings need attention. Nothing was saved — see the messages below.")) }
             }
-            form.settings method="post" action="/dashboard/settings" novalidate {
-                (csrf_field(v.signed))
+            form.settings method="post" action=(paths::SETTINGS) novalidate {
+                (csrf_field(v.frame))
                 section.card {
                     h2 { "Booking" }
                     fieldset.field.invalid[v.error("bookingMode").is_some()] {
@@ -230,7 +227,7 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                         textarea(v, "consentText", &f.input.consent_text, 2, true)))
                     (field(v, "retentionDays", "Keep visitors' details for (days)", Some("After this, names, contact details and notes are erased; the handoff and its status stay in your counts. 7 to 3650; default 180."),
                         text_input(v, "retentionDays", &f.input.retention_days, "number", true)))
-                    p { a href="/dashboard/privacy" { "Find and erase one visitor's data →" } }
+                    p { a href=(paths::PRIVACY) { "Find and erase one visitor's data →" } }
                 }
                 details.card.advanced open[advanced_open || f.input.external_booking_webhook_enabled] {
                     summary { h2 { "Advanced: booking confirmation webhook" } }
@@ -296,7 +293,7 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                             }
                         }
                     }
-                    p { a href="/dashboard/deliveries" { "See the delivery log →" } }
+                    p { a href=(paths::DELIVERIES) { "See the delivery log →" } }
                 }
                 div.form-actions {
                     button.btn.primary type="submit" { "Save settings" }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use handoff_core::framing::{framing as judge, Framing};
 use worker::{AbortController, Fetch, Headers, Method, Request, RequestInit};
 
-use super::settings::IframeCheck;
+use super::IframeCheck;
 use crate::http::within;
 
 /// Long enough for a slow booking page, short enough for a settings save.
