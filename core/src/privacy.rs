@@ -10,18 +10,19 @@ pub const ERASED_NAME: &str = "[erased]";
 pub const ERASE_NEEDS_IDENTIFIER: &str =
     "Enter the visitor's email address or phone number to find their data.";
 
-/// The columns an erasure blanks, with what each becomes. Kept: id, status and times,
-/// requested service, industry, provider and route (no personal data, and the funnel).
-pub const ERASED_COLUMNS: [(&str, &str); 9] = [
-    ("customer_name", "'[erased]'"),
-    ("customer_email", "NULL"),
-    ("customer_phone", "NULL"),
-    ("preferred_date_time_text", "NULL"),
-    ("notes", "NULL"),
-    ("source_page", "NULL"),
-    ("user_agent", "NULL"),
-    ("ip_hash", "NULL"),
-    ("metadata", "NULL"),
+/// The columns an erasure blanks, with the text each keeps (`None`: emptied). Kept: id,
+/// status and times, requested service, industry, provider and route (no personal data,
+/// and the funnel).
+pub const ERASED_COLUMNS: [(&str, Option<&str>); 9] = [
+    ("customer_name", Some(ERASED_NAME)),
+    ("customer_email", None),
+    ("customer_phone", None),
+    ("preferred_date_time_text", None),
+    ("notes", None),
+    ("source_page", None),
+    ("user_agent", None),
+    ("ip_hash", None),
+    ("metadata", None),
 ];
 
 /// Who a right-to-erasure request is about, as typed by the admin.
@@ -60,27 +61,23 @@ impl ErasureTarget {
     }
 }
 
+/// The separators people type in phone numbers: [`phone_digits`] drops them, and the
+/// repository's SQL drops the same ones from stored numbers before comparing.
+pub const PHONE_SEPARATORS: [char; 6] = [' ', '-', '.', '(', ')', '+'];
+
 /// The digits of a phone number as people type them; `None` if anything else is in it.
 pub fn phone_digits(raw: &str) -> Option<String> {
     let mut digits = String::new();
     for (i, c) in raw.trim().chars().enumerate() {
         match c {
             '0'..='9' => digits.push(c),
-            ' ' | '-' | '.' | '(' | ')' => {}
             '+' if i == 0 => {}
+            '+' => return None,
+            c if PHONE_SEPARATORS.contains(&c) => {}
             _ => return None,
         }
     }
     Some(digits)
-}
-
-/// The SQL expression that reduces a stored phone column to its digits, the same way.
-pub fn phone_digits_sql(column: &str) -> String {
-    let mut sql = column.to_string();
-    for sep in [" ", "-", ".", "(", ")", "+"] {
-        sql = format!("replace({sql}, '{sep}', '')");
-    }
-    sql
 }
 
 /// Handoffs created before this are past retention.
@@ -125,14 +122,6 @@ mod tests {
         }
         assert_eq!(ErasureTarget::parse("a@b.co").unwrap().kind(), "email");
         assert_eq!(ErasureTarget::parse("5550102030").unwrap().kind(), "phone");
-    }
-
-    #[test]
-    fn phone_sql_strips_what_phone_digits_strips() {
-        assert_eq!(
-            phone_digits_sql("customer_phone"),
-            "replace(replace(replace(replace(replace(replace(customer_phone, ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+', '')"
-        );
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! The key decides the effective client; a handoff of any other client is a plain 404.
 use handoff_core::{
     crypto::hash_admin_key, id::HandoffId, pipeline::parse_query, status::HandoffStatus,
-    time::iso8601_from_millis,
 };
 use serde_json::{json, Value};
 use worker::{Request, Response};
@@ -11,7 +10,7 @@ use crate::{
     app::App,
     error::{AppError, AppResult},
     http, links,
-    repo::{ClientId, HandoffRow, LinkOutcome, Transition, UnmatchedEventRow},
+    repo::{ClientId, HandoffRow, LinkOutcome, Millis, Transition, UnmatchedEventRow},
     router::{find, Params, Reply, Route, Verb, GET},
     settings, webhooks,
 };
@@ -139,16 +138,15 @@ fn refuse_cross_site(app: &App, req: &Request) -> AppResult<()> {
     Ok(())
 }
 
-fn iso(ms: Option<f64>) -> Value {
-    ms.map(|ms| json!(iso8601_from_millis(ms as i64)))
-        .unwrap_or(Value::Null)
+fn iso(ms: Option<Millis>) -> Value {
+    ms.map(|ms| json!(ms.iso8601())).unwrap_or(Value::Null)
 }
 
 pub fn handoff_json(app: &App, h: &HandoffRow) -> Value {
     json!({
-        "id": h.id,
-        "status": h.status,
-        "createdAt": iso8601_from_millis(h.created_at as i64),
+        "id": h.id.as_str(),
+        "status": h.status.as_str(),
+        "createdAt": h.created_at.iso8601(),
         "customerName": h.customer_name,
         "customerEmail": h.customer_email,
         "customerPhone": h.customer_phone,
@@ -158,7 +156,7 @@ pub fn handoff_json(app: &App, h: &HandoffRow) -> Value {
         "sourcePage": h.source_page,
         "industry": h.industry,
         "redirectedAt": iso(h.redirected_at),
-        "redirectCount": h.redirect_count as i64,
+        "redirectCount": h.redirect_count,
         "completedAt": iso(h.completed_at),
         "completedBy": h.completed_by,
         "abandonedAt": iso(h.abandoned_at),
@@ -168,7 +166,7 @@ pub fn handoff_json(app: &App, h: &HandoffRow) -> Value {
         "routeService": h.route_service,
         "consentAt": iso(h.consent_at),
         "erasedAt": iso(h.erased_at),
-        "continueUrl": links::continue_url(&app.edge, &h.id),
+        "continueUrl": links::continue_url(&app.edge, h.id.as_str()),
     })
 }
 
@@ -297,7 +295,7 @@ pub fn webhook_event_json(e: &UnmatchedEventRow) -> Value {
         "id": e.id,
         "provider": e.provider,
         "eventType": e.event_type,
-        "receivedAt": iso8601_from_millis(e.received_at as i64),
+        "receivedAt": e.received_at.iso8601(),
         "identifiers": identifiers,
         "linkedHandoffId": e.linked_handoff_id,
         "linkedAt": iso(e.linked_at),

@@ -11,7 +11,7 @@ use worker::{AbortController, Env, Fetch, Headers, Method, Request, RequestInit}
 
 use crate::{
     http::within,
-    repo::{AttemptOutcome, ClientId, DueDelivery, Repo},
+    repo::{AttemptOutcome, ClientId, DueDelivery, Millis, Repo},
     secrets,
 };
 
@@ -57,7 +57,7 @@ pub async fn deliver_due(env: &Env, client: Option<&ClientId>, now: i64) -> usiz
 
 /// One attempt; what went wrong is said without the payload or the secret.
 async fn attempt(d: &DueDelivery, secrets_key: Option<&[u8]>, now: i64) -> AttemptOutcome {
-    let attempts = d.attempts as u32 + 1;
+    let attempts = d.attempts + 1;
     let fail = |status: Option<u16>, error: String| match next_attempt_at(now, attempts) {
         Some(next_at) => AttemptOutcome::Retry {
             status,
@@ -66,14 +66,14 @@ async fn attempt(d: &DueDelivery, secrets_key: Option<&[u8]>, now: i64) -> Attem
         },
         None => AttemptOutcome::GaveUp { status, error },
     };
-    let (Some(url), true) = (d.forward_url.as_deref(), d.forward_enabled != 0.0) else {
+    let (Some(url), true) = (d.forward_url.as_deref(), d.forward_enabled) else {
         return AttemptOutcome::GaveUp {
             status: None,
             error: "Forwarding is turned off.".into(),
         };
     };
     let secret = match (secrets_key, d.forward_secret.as_deref()) {
-        (Some(key), Some(sealed)) => secrets::open(key, &d.client_id, sealed),
+        (Some(key), Some(sealed)) => secrets::open(key, d.client_id.as_str(), sealed),
         _ => None,
     };
     let Some(secret) = secret else {
@@ -91,11 +91,11 @@ async fn attempt(d: &DueDelivery, secrets_key: Option<&[u8]>, now: i64) -> Attem
     let h = &d.handoff;
     let body = payload(
         event,
-        d.occurred_at as i64,
+        d.occurred_at.get(),
         &ForwardHandoff {
-            id: &h.id,
-            status: &h.status,
-            created_at: h.created_at as i64,
+            id: h.id.as_str(),
+            status: h.status.as_str(),
+            created_at: h.created_at.get(),
             customer_name: &h.customer_name,
             customer_email: h.customer_email.as_deref(),
             customer_phone: h.customer_phone.as_deref(),
@@ -104,8 +104,8 @@ async fn attempt(d: &DueDelivery, secrets_key: Option<&[u8]>, now: i64) -> Attem
             notes: h.notes.as_deref(),
             source_page: h.source_page.as_deref(),
             provider_name: h.provider_name_used.as_deref(),
-            redirected_at: h.redirected_at.map(|t| t as i64),
-            completed_at: h.completed_at.map(|t| t as i64),
+            redirected_at: h.redirected_at.map(Millis::get),
+            completed_at: h.completed_at.map(Millis::get),
             erased: h.erased_at.is_some(),
         },
     );

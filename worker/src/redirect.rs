@@ -85,7 +85,7 @@ async fn follow(app: &App, req: &Request, raw_id: &str) -> AppResult<Response> {
         .await?
         .ok_or(AppError::NotFound)?;
     let Some(target) = links::booking_of(&client, &handoff)
-        .map(|t| links::handoff_target(&client, &t, &handoff.id, links::prefill_of(&handoff)))
+        .map(|t| links::handoff_target(&client, &t, handoff.id.as_str(), links::prefill_of(&handoff)))
     else {
         return Ok(pages::booking_unavailable(&client));
     };

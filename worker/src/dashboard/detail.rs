@@ -24,7 +24,7 @@ pub async fn page(app: &App, signed: &Signed, req: Request, raw_id: &str) -> App
         .handoff_with_links(&signed.client.id, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let notice = http::query_param(&req, "notice").and_then(|code| notice(&code, &handoff.status));
+    let notice = http::query_param(&req, "notice").and_then(|code| notice(&code, handoff.status));
     Ok(html_page(
         200,
         views::detail(&views::DetailView {
@@ -38,8 +38,8 @@ pub async fn page(app: &App, signed: &Signed, req: Request, raw_id: &str) -> App
 }
 
 /// The message for a `?notice=` code; unknown codes show nothing (never echoed).
-fn notice(code: &str, status: &str) -> Option<(views::NoticeKind, String)> {
-    let current = HandoffStatus::parse(status).map_or("in another state", |s| s.label());
+fn notice(code: &str, status: HandoffStatus) -> Option<(views::NoticeKind, String)> {
+    let current = status.label();
     Some(match code {
         "completed" => (views::NoticeKind::Success, "Marked as completed.".into()),
         "abandoned" => (views::NoticeKind::Success, "Marked as abandoned.".into()),

@@ -8,7 +8,7 @@ use crate::{
     app::App,
     error::{AppError, AppResult},
     http, links,
-    repo::HandoffRow,
+    repo::{HandoffRow, Millis},
 };
 
 /// Rows per database page while exporting, and the most one export holds.
@@ -37,17 +37,16 @@ const HEADER: [&str; 19] = [
     "continueUrl",
 ];
 
-fn iso(ms: Option<f64>) -> String {
-    ms.map(|ms| iso8601_from_millis(ms as i64))
-        .unwrap_or_default()
+fn iso(ms: Option<Millis>) -> String {
+    ms.map(Millis::iso8601).unwrap_or_default()
 }
 
 fn record(edge: &url::Url, h: &HandoffRow) -> String {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let cells = [
-        h.id.clone(),
-        iso8601_from_millis(h.created_at as i64),
-        h.status.clone(),
+        h.id.to_string(),
+        h.created_at.iso8601(),
+        h.status.as_str().to_string(),
         h.customer_name.clone(),
         text(&h.customer_email),
         text(&h.customer_phone),
@@ -57,13 +56,13 @@ fn record(edge: &url::Url, h: &HandoffRow) -> String {
         text(&h.source_page),
         text(&h.industry),
         iso(h.redirected_at),
-        (h.redirect_count as i64).to_string(),
+        h.redirect_count.to_string(),
         iso(h.completed_at),
         text(&h.completed_by),
         iso(h.abandoned_at),
         text(&h.abandoned_by),
         text(&h.external_booking_url_used),
-        links::continue_url(edge, &h.id),
+        links::continue_url(edge, h.id.as_str()),
     ];
     csv::record(cells.iter().map(String::as_str))
 }
@@ -93,11 +92,9 @@ pub async fn csv(app: &App, signed: &Signed, req: Request) -> AppResult<Response
         if truncated || batch.len() < BATCH {
             break;
         }
-        cursor = batch.last().and_then(|h| {
-            Some(handoff_core::pipeline::Cursor {
-                created_at: h.created_at as i64,
-                id: handoff_core::id::HandoffId::parse(&h.id)?,
-            })
+        cursor = batch.last().map(|h| handoff_core::pipeline::Cursor {
+            created_at: h.created_at.get(),
+            id: h.id.clone(),
         });
         if cursor.is_none() {
             break;

@@ -1,8 +1,7 @@
 //! Lead forwarding's delivery log.
-use handoff_core::{pipeline::display_time, time::iso8601_from_millis};
-use maud::{html, Markup};
+use maud::html;
 
-use super::{csrf_field, layout, notice, paths, Frame, NoticeKind, Section};
+use super::{csrf_field, layout, notice, paths, time, Frame, NoticeKind, Section};
 use crate::repo::DeliveryLogRow;
 
 pub struct DeliveriesView<'a> {
@@ -10,11 +9,6 @@ pub struct DeliveriesView<'a> {
     pub deliveries: &'a [DeliveryLogRow],
     pub limit: usize,
     pub notice: Option<(NoticeKind, &'static str)>,
-}
-
-fn time(ms: f64) -> Markup {
-    let ms = ms as i64;
-    html! { time datetime=(iso8601_from_millis(ms)) { (display_time(ms)) } }
 }
 
 pub fn deliveries(v: &DeliveriesView<'_>) -> String {
@@ -48,23 +42,23 @@ pub fn deliveries(v: &DeliveriesView<'_>) -> String {
                             @for d in v.deliveries {
                                 tr id={ "delivery-" (d.id) } {
                                     td data-label="Event" { code { (d.event_type) } br; span.muted { (time(d.occurred_at)) } }
-                                    td data-label="Handoff" { a href=(paths::handoff(&d.handoff_id)) { "Open" } }
+                                    td data-label="Handoff" { a href=(paths::handoff(d.handoff_id.as_str())) { "Open" } }
                                     td data-label="Status" {
                                         @match d.status.as_str() {
                                             "delivered" => span.badge.completed_external { "Delivered" },
                                             "failed" => span.badge.abandoned { "Gave up" },
                                             _ => span.badge.new { "Pending" },
                                         }
-                                        @if d.status == "pending" && d.attempts > 0.0 { br; span.muted { "next " (time(d.next_attempt_at)) } }
+                                        @if d.status == "pending" && d.attempts > 0 { br; span.muted { "next " (time(d.next_attempt_at)) } }
                                         @if let Some(at) = d.delivered_at { br; span.muted { (time(at)) } }
                                     }
                                     td data-label="Attempts" {
-                                        (d.attempts as i64)
+                                        (d.attempts)
                                         @if let Some(at) = d.last_attempt_at { br; span.muted { "last " (time(at)) } }
                                     }
                                     td data-label="Last answer" {
                                         @match (d.last_status, &d.last_error) {
-                                            (Some(status), _) if d.status == "delivered" => { "HTTP " (status as i64) }
+                                            (Some(status), _) if d.status == "delivered" => { "HTTP " (status) }
                                             (_, Some(error)) => (error),
                                             _ => "—",
                                         }

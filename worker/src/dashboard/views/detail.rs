@@ -8,7 +8,7 @@ use super::{
     events::{identifier_label, provider_name},
     layout, notice, paths,
     pipeline::source_label,
-    Frame, NoticeKind, Section,
+    time, Frame, NoticeKind, Section,
 };
 use crate::{
     links,
@@ -48,7 +48,7 @@ struct Event {
 
 fn timeline(h: &HandoffRow, linked: &[UnmatchedEventRow]) -> Vec<Event> {
     let mut events = vec![Event {
-        at: h.created_at as i64,
+        at: h.created_at.get(),
         title: "Created".into(),
         text: match &h.source_page {
             Some(source) => format!("Captured on {}", source_label(source)),
@@ -57,9 +57,9 @@ fn timeline(h: &HandoffRow, linked: &[UnmatchedEventRow]) -> Vec<Event> {
         class: "t-created",
     }];
     if let Some(at) = h.redirected_at {
-        let count = h.redirect_count as i64;
+        let count = h.redirect_count;
         events.push(Event {
-            at: at as i64,
+            at: at.get(),
             title: "Sent to the booking page".into(),
             text: if count > 1 {
                 format!("First redirect; the link was opened {count} times in all")
@@ -77,7 +77,7 @@ fn timeline(h: &HandoffRow, linked: &[UnmatchedEventRow]) -> Vec<Event> {
             .collect::<Vec<_>>()
             .join(", ");
         events.push(Event {
-            at: e.linked_at.unwrap_or(e.received_at) as i64,
+            at: e.linked_at.unwrap_or(e.received_at).get(),
             title: "Provider event linked".into(),
             text: format!(
                 "An admin linked a verified booking event to this handoff ({}, {}, {ids})",
@@ -92,7 +92,7 @@ fn timeline(h: &HandoffRow, linked: &[UnmatchedEventRow]) -> Vec<Event> {
         // Linking completes in the same write, so the two share their timestamp.
         let from_link = linked.iter().any(|e| e.linked_at == Some(at));
         events.push(Event {
-            at: at as i64,
+            at: at.get(),
             title: match by_webhook {
                 Some(name) => format!("Completed — by webhook ({name})"),
                 None => "Completed".into(),
@@ -112,7 +112,7 @@ fn timeline(h: &HandoffRow, linked: &[UnmatchedEventRow]) -> Vec<Event> {
     }
     if let Some(at) = h.abandoned_at {
         events.push(Event {
-            at: at as i64,
+            at: at.get(),
             title: "Abandoned".into(),
             text: match actor(h.abandoned_by.as_deref()) {
                 Some(who) => format!("Marked abandoned {who}"),
@@ -137,10 +137,9 @@ fn value(v: Option<&str>) -> Markup {
 
 pub fn detail(v: &DetailView<'_>) -> String {
     let h = v.handoff;
-    let status = HandoffStatus::parse(&h.status);
-    let may = |to: HandoffStatus| status.is_some_and(|s| s.can_transition_to(to));
-    let base = paths::handoff(&h.id);
-    let link = links::continue_url(v.edge, &h.id);
+    let may = |to: HandoffStatus| h.status.can_transition_to(to);
+    let base = paths::handoff(h.id.as_str());
+    let link = links::continue_url(v.edge, h.id.as_str());
     layout(
         &h.customer_name,
         Section::Pipeline,
@@ -149,7 +148,7 @@ pub fn detail(v: &DetailView<'_>) -> String {
             a.back href=(paths::HOME) { "← All handoffs" }
             div.page-head.with-badge {
                 h1 { (h.customer_name) }
-                (badge(&h.status))
+                (badge(h.status))
             }
             @if let Some((kind, text)) = &v.notice { (notice(*kind, text)) }
             section.card.actions-card aria-label="Actions" {
@@ -174,7 +173,7 @@ pub fn detail(v: &DetailView<'_>) -> String {
                             button.btn.secondary type="submit" { "Mark abandoned" }
                         }
                     }
-                    @if status.is_some_and(HandoffStatus::is_final) {
+                    @if h.status.is_final() {
                         p.muted { "Completed handoffs are final." }
                     }
                 }
@@ -208,10 +207,10 @@ pub fn detail(v: &DetailView<'_>) -> String {
                             @if let Some(route) = &h.route_service { span.muted { " (the " (route) " route)" } }
                         }
                         @if let Some(at) = h.consent_at {
-                            dt { "Consent" } dd { "Agreed " time datetime=(handoff_core::time::iso8601_from_millis(at as i64)) { (display_time(at as i64)) } }
+                            dt { "Consent" } dd { "Agreed " (time(at)) }
                         }
                         @if let Some(at) = h.erased_at {
-                            dt { "Erased" } dd { "Personal details erased " time datetime=(handoff_core::time::iso8601_from_millis(at as i64)) { (display_time(at as i64)) } }
+                            dt { "Erased" } dd { "Personal details erased " (time(at)) }
                         }
                         dt { "Booking URL used" } dd.break {
                             @match &h.external_booking_url_used {

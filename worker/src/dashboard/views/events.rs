@@ -1,9 +1,9 @@
 //! Unmatched provider events: what each one is (provider, time, type, the provider's own
 //! ids) and, per unlinked event, a form to name the handoff it belongs to.
-use handoff_core::{pipeline::display_time, provider::Provider, time::iso8601_from_millis};
+use handoff_core::provider::Provider;
 use maud::{html, Markup};
 
-use super::{csrf_field, layout, notice, paths, Frame, NoticeKind, Section};
+use super::{csrf_field, layout, notice, paths, time, Frame, NoticeKind, Section};
 use crate::repo::UnmatchedEventRow;
 
 pub struct EventsView<'a> {
@@ -39,10 +39,6 @@ pub fn identifier_label(name: &str) -> &str {
         "event_id" => "Event ID",
         other => other,
     }
-}
-
-fn time(ms: i64) -> Markup {
-    html! { time datetime=(iso8601_from_millis(ms)) { (display_time(ms)) } }
 }
 
 pub fn events(v: &EventsView<'_>) -> String {
@@ -103,7 +99,7 @@ fn row(frame: &Frame, e: &UnmatchedEventRow) -> Markup {
     let input_id = format!("ref-{}", e.id);
     html! {
         tr id={ "event-" (e.id) } class=[e.linked_handoff_id.is_some().then_some("linked")] {
-            td.created data-label="Received" { (time(e.received_at as i64)) }
+            td.created data-label="Received" { (time(e.received_at)) }
             td data-label="Provider" { (provider_name(&e.provider)) }
             td data-label="Event" { code { (e.event_type) } }
             td data-label="Provider's ids" {
@@ -122,7 +118,7 @@ fn row(frame: &Frame, e: &UnmatchedEventRow) -> Markup {
                                 (e.linked_customer_name.as_deref().unwrap_or("this handoff"))
                             }
                         }
-                        @if let Some(at) = linked_at { span.muted.linked-at { "on " (time(at as i64)) } }
+                        @if let Some(at) = linked_at { span.muted.linked-at { "on " (time(at)) } }
                     }
                     (None, _) => {
                         form.link-form method="post" action=(paths::at(paths::WEBHOOK_EVENT_LINK, &e.id)) {

@@ -1,10 +1,11 @@
 //! The dashboard's templates (maud: every interpolated value is escaped). Handlers pass
 //! plain data in; nothing here reads the request or the database. No inline styles or
 //! scripts: the CSP allows only `/dashboard/assets/`.
-use handoff_core::status::HandoffStatus;
+use handoff_core::{pipeline::display_time, status::HandoffStatus};
 use maud::{html, Markup, DOCTYPE};
 
 use super::paths;
+use crate::repo::Millis;
 
 mod deliveries;
 mod detail;
@@ -100,12 +101,13 @@ pub fn layout(title: &str, section: Section, frame: Option<&Frame>, body: Markup
 }
 
 /// A status badge an admin can read at a glance (colour plus the word).
-pub fn badge(status: &str) -> Markup {
-    let (class, label) = match HandoffStatus::parse(status) {
-        Some(s) => (s.as_str(), s.label()),
-        None => ("unknown", "Unknown"),
-    };
-    html! { span class={ "badge badge-" (class) } { (label) } }
+pub fn badge(status: HandoffStatus) -> Markup {
+    html! { span class={ "badge badge-" (status.as_str()) } { (status.label()) } }
+}
+
+/// A moment as every page shows it: readable, with the exact time for machines.
+pub fn time(at: Millis) -> Markup {
+    html! { time datetime=(at.iso8601()) { (display_time(at.get())) } }
 }
 
 /// A flash message after an action.

@@ -307,14 +307,13 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 fn row(v: &PipelineView<'_>, h: &HandoffRow) -> Markup {
-    let detail = paths::handoff(&h.id);
-    let can_complete = HandoffStatus::parse(&h.status)
-        .is_some_and(|s| s.can_transition_to(HandoffStatus::CompletedExternal));
+    let detail = paths::handoff(h.id.as_str());
+    let can_complete = h.status.can_transition_to(HandoffStatus::CompletedExternal);
     html! {
         tr {
             td.created data-label="Created" {
-                @let shown = display_time(h.created_at as i64);
-                time datetime=(handoff_core::time::iso8601_from_millis(h.created_at as i64)) {
+                @let shown = display_time(h.created_at.get());
+                time datetime=(h.created_at.iso8601()) {
                     span.date { (shown[..10]) } " " span.clock { (shown[11..]) }
                 }
             }
@@ -326,7 +325,7 @@ fn row(v: &PipelineView<'_>, h: &HandoffRow) -> Markup {
             }
             td data-label="Service" { (h.requested_service.as_deref().unwrap_or("—")) }
             td data-label="Preferred time" { (h.preferred_date_time_text.as_deref().unwrap_or("—")) }
-            td data-label="Status" { (badge(&h.status)) }
+            td data-label="Status" { (badge(h.status)) }
             td data-label="Source / industry" {
                 @if let Some(provider) = &h.provider_name_used { span.tag.provider title="Booked through" { (provider) } }
                 @if let Some(industry) = &h.industry { span.tag { (industry) } }
@@ -336,7 +335,7 @@ fn row(v: &PipelineView<'_>, h: &HandoffRow) -> Markup {
             td.actions data-label="Actions" {
                 div.row-actions {
                     a.btn.small.secondary href=(detail) { "View" }
-                    button.btn.small.secondary type="button" data-copy=(links::continue_url(v.edge, &h.id)) hidden { "Copy link" }
+                    button.btn.small.secondary type="button" data-copy=(links::continue_url(v.edge, h.id.as_str())) hidden { "Copy link" }
                     @if can_complete {
                         form.inline method="post" action={ (detail) "/complete" } {
                             (csrf_field(v.frame))

@@ -1,9 +1,8 @@
 //! The privacy page: find a visitor by email or phone, see how many handoffs hold their data,
 //! erase it; and the erasure log (counts only).
-use handoff_core::{pipeline::display_time, time::iso8601_from_millis};
 use maud::html;
 
-use super::{csrf_field, layout, notice, paths, Frame, NoticeKind, Section};
+use super::{csrf_field, layout, notice, paths, time, Frame, NoticeKind, Section};
 use crate::repo::ErasureLogRow;
 
 /// What a search found.
@@ -72,7 +71,7 @@ pub fn privacy(v: &PrivacyView<'_>) -> String {
                             tbody {
                                 @for e in v.log {
                                     tr {
-                                        td data-label="When" { time datetime=(iso8601_from_millis(e.at as i64)) { (display_time(e.at as i64)) } }
+                                        td data-label="When" { (time(e.at)) }
                                         td data-label="Why" {
                                             @match (e.reason.as_str(), e.matched_by.as_deref()) {
                                                 ("retention", _) => "Retention period ended",
@@ -81,7 +80,7 @@ pub fn privacy(v: &PrivacyView<'_>) -> String {
                                                 _ => "Request",
                                             }
                                         }
-                                        td data-label="Handoffs" { (e.handoffs as i64) }
+                                        td data-label="Handoffs" { (e.handoffs) }
                                     }
                                 }
                             }
