@@ -48,7 +48,7 @@ CREATE TABLE client_settings (
 );
 
 CREATE TABLE booking_handoffs (
-  -- 128 random bits, base64url: it is the capability in the public /r/ link.
+  -- Random base64url (core's HandoffId): it is the capability in the public /r/ link.
   id TEXT PRIMARY KEY,
   client_id TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
   created_at INTEGER NOT NULL,
@@ -83,7 +83,9 @@ CREATE TABLE booking_handoffs (
   -- When the visitor ticked the business's consent line (NULL: not asked).
   consent_at INTEGER,
   -- When the personal fields were erased (retention or a right-to-erasure request).
-  erased_at INTEGER
+  erased_at INTEGER,
+  -- The visitor's language at capture ('en', 'es'); the redirect's own pages speak it.
+  lang TEXT CHECK (lang IS NULL OR length(lang) <= 8)
 );
 
 CREATE INDEX idx_handoffs_client_created ON booking_handoffs (client_id, created_at DESC, id DESC);

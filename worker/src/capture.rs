@@ -105,6 +105,7 @@ pub async fn capture_lead(
         provider_name: target.as_ref().and_then(|t| t.provider_name),
         route_service: target.as_ref().and_then(|t| t.route),
         consent_at: (s.consent_required && consent_given).then_some(app.now),
+        lang,
     };
     if let Err(e) = app.repo.insert_handoff(&client.id, &new).await {
         return Err(AppError::CaptureFailed {

@@ -6,7 +6,7 @@
 //! so the answer keeps the language.
 use handoff_core::{
     copy,
-    i18n::{self, fill, Lang},
+    i18n::{fill, Lang},
     lead::{Field, LeadInput},
     settings::BookingMode,
 };
@@ -24,13 +24,6 @@ use crate::{
 };
 
 const FORM_BODY_LIMIT: usize = 8 * 1024;
-
-/// The visitor's language: `?lang=`, else `Accept-Language`, else English.
-fn visitor_lang(req: &Request) -> Lang {
-    let explicit = http::query_param(req, "lang");
-    let accepted = http::header(req, "Accept-Language").unwrap_or_default();
-    i18n::negotiate(explicit.as_deref(), i18n::accept_language(&accepted))
-}
 
 /// The visitor's answers and the messages to show next to them.
 #[derive(Default)]
@@ -59,7 +52,7 @@ const ROUTES: &[Route<Handler>] = &[Route {
 /// "not found" page, a database failure the "temporarily unavailable" one; a method no form
 /// sends gets the JSON 405. What the visitor typed wrong is shown in the form itself.
 pub async fn route(app: &App, req: Request, verb: Verb, path: &str) -> Response {
-    let lang = visitor_lang(&req);
+    let lang = http::visitor_lang(&req, http::query_param(&req, "lang").as_deref());
     let result = match find(ROUTES, verb, path).route() {
         Ok((route, params)) => (route.handler)(app, req, params).await,
         Err(AppError::NotFound) => Err(AppError::NotFound),
@@ -69,13 +62,13 @@ pub async fn route(app: &App, req: Request, verb: Verb, path: &str) -> Response 
         AppError::NotFound => pages::not_found_page_in(lang),
         e => {
             e.log();
-            pages::link_temporarily_unavailable_in(lang)
+            pages::link_temporarily_unavailable(lang)
         }
     })
 }
 
 async fn page(app: &App, mut req: Request, slug: &str) -> AppResult<Response> {
-    let lang = visitor_lang(&req);
+    let lang = http::visitor_lang(&req, http::query_param(&req, "lang").as_deref());
     let client = app
         .repo
         .client_by_slug(slug)
@@ -83,7 +76,7 @@ async fn page(app: &App, mut req: Request, slug: &str) -> AppResult<Response> {
         .ok_or(AppError::NotFound)?;
     if client.settings.booking_mode == BookingMode::External && !client.settings.booking_available()
     {
-        return Ok(pages::booking_unavailable_in(&client, lang));
+        return Ok(pages::booking_unavailable(&client, lang));
     }
     let page = Page {
         client: &client,
@@ -138,7 +131,7 @@ async fn page(app: &App, mut req: Request, slug: &str) -> AppResult<Response> {
             Err(AppError::CaptureFailed { fallback_url, .. }) => {
                 page.capture_failed(fallback_url.as_deref())
             }
-            Err(AppError::BookingUnavailable) => pages::booking_unavailable_in(&client, lang),
+            Err(AppError::BookingUnavailable) => pages::booking_unavailable(&client, lang),
             Err(e) => {
                 e.log();
                 page.form(

@@ -3,7 +3,7 @@ use futures_util::{
     future::{select, Either},
     StreamExt,
 };
-use handoff_core::i18n::Lang;
+use handoff_core::i18n::{self, Lang};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::{future::Future, pin::pin, time::Duration};
@@ -98,6 +98,13 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned());
     value
+}
+
+/// The visitor's language: `explicit` (a `?lang=` or the one a handoff was captured in)
+/// when we speak it, else the browser's `Accept-Language`, else English.
+pub fn visitor_lang(req: &Request, explicit: Option<&str>) -> Lang {
+    let accepted = header(req, "Accept-Language").unwrap_or_default();
+    i18n::negotiate(explicit, i18n::accept_language(&accepted))
 }
 
 /// Reads the body up to `limit` bytes: 413 beyond it. Content-Length is checked first, then the

@@ -31,10 +31,6 @@ button,a.primary{display:inline-block;font:inherit;font-weight:600;padding:.7rem
 @media (max-width:480px){main{margin:0;min-height:100vh;border-radius:0}}
 ";
 
-pub fn layout(title: &str, body: Markup) -> String {
-    layout_in(Lang::En, title, body)
-}
-
 /// A page whose words are in `lang` (`<html lang>` says so, for screen readers and translators).
 pub fn layout_in(lang: Lang, title: &str, body: Markup) -> String {
     html! {
@@ -70,24 +66,22 @@ pub fn contact_cta(client: &Client, lang: Lang) -> Markup {
     }
 }
 
-pub fn link_not_found() -> Response {
+pub fn link_not_found(lang: Lang) -> Response {
+    let pages = lang.pages();
     http::html(
         404,
-        layout(
-            "Booking link not found",
+        layout_in(
+            lang,
+            pages.link_not_found_title,
             html! {
-                h1 { "This booking link isn't valid" }
-                p { "The link may be incomplete or out of date. Please go back to the business's website and tap \"Book\" again, or contact the business directly." }
+                h1 { (pages.link_not_found_heading) }
+                p { (pages.link_not_found) }
             },
         ),
     )
 }
 
-pub fn link_temporarily_unavailable() -> Response {
-    link_temporarily_unavailable_in(Lang::En)
-}
-
-pub fn link_temporarily_unavailable_in(lang: Lang) -> Response {
+pub fn link_temporarily_unavailable(lang: Lang) -> Response {
     let pages = lang.pages();
     http::html(
         503,
@@ -105,15 +99,17 @@ pub fn link_temporarily_unavailable_in(lang: Lang) -> Response {
 /// The answer to a browser's speculative load of a tracking link (prefetch, prerender,
 /// preview): a 503 no cache keeps, which browsers discard, so the visitor's real click comes
 /// to us and is counted. A person never sees it.
-pub fn prefetch_declined() -> Response {
+pub fn prefetch_declined(lang: Lang) -> Response {
+    let pages = lang.pages();
     http::with_header(
         http::html(
             503,
-            layout(
-                "Open the link to continue",
+            layout_in(
+                lang,
+                pages.prefetch_title,
                 html! {
-                    h1 { "Open the link to continue to booking" }
-                    p { "This link is only followed when you open it." }
+                    h1 { (pages.prefetch_heading) }
+                    p { (pages.prefetch) }
                 },
             ),
         ),
@@ -122,11 +118,7 @@ pub fn prefetch_declined() -> Response {
     )
 }
 
-pub fn booking_unavailable(client: &Client) -> Response {
-    booking_unavailable_in(client, Lang::En)
-}
-
-pub fn booking_unavailable_in(client: &Client, lang: Lang) -> Response {
+pub fn booking_unavailable(client: &Client, lang: Lang) -> Response {
     let t = lang.strings();
     http::html(
         200,

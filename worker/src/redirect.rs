@@ -29,16 +29,19 @@ const ROUTES: &[Route<Handler>] = &[Route {
 /// but exactly `/r/ID` is the friendly page, never a JSON 404 or a redirect. A method no link
 /// can send gets the JSON 405.
 pub async fn route(app: &App, req: Request, verb: Verb, path: &str) -> Response {
+    // Without a handoff (or without D1) to say which language it was captured in, the
+    // redirect's own pages speak the browser's.
+    let lang = http::visitor_lang(&req, None);
     let result = match find(ROUTES, verb, path).route() {
         Ok((route, params)) => (route.handler)(app, req, params).await,
         Err(AppError::NotFound) => Err(AppError::NotFound),
         Err(e) => return http::json_error(&e, Default::default()),
     };
     result.unwrap_or_else(|e| match e {
-        AppError::NotFound => pages::link_not_found(),
+        AppError::NotFound => pages::link_not_found(lang),
         e => {
             e.log();
-            pages::link_temporarily_unavailable()
+            pages::link_temporarily_unavailable(lang)
         }
     })
 }
@@ -65,7 +68,7 @@ async fn follow(app: &App, req: &Request, raw_id: &str) -> AppResult<Response> {
         sec_fetch_dest: sec_fetch_dest.as_deref(),
     });
     if kind == ClickKind::DeclinedPrefetch {
-        return Ok(pages::prefetch_declined());
+        return Ok(pages::prefetch_declined(http::visitor_lang(req, None)));
     }
     let counts = kind == ClickKind::Counted;
 
@@ -84,10 +87,16 @@ async fn follow(app: &App, req: &Request, raw_id: &str) -> AppResult<Response> {
         .redirect_context(&id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let Some(target) = links::booking_of(&client, &handoff)
-        .map(|t| links::handoff_target(&client, &t, handoff.id.as_str(), links::prefill_of(&handoff)))
-    else {
-        return Ok(pages::booking_unavailable(&client));
+    let Some(target) = links::booking_of(&client, &handoff).map(|t| {
+        links::handoff_target(
+            &client,
+            &t,
+            handoff.id.as_str(),
+            links::prefill_of(&handoff),
+        )
+    }) else {
+        let lang = http::visitor_lang(req, handoff.lang.as_deref());
+        return Ok(pages::booking_unavailable(&client, lang));
     };
     if counts {
         if let Err(e) = app

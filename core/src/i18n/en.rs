@@ -119,6 +119,13 @@ pub static PAGES: super::Pages = super::Pages {
     link_unavailable_heading: "We couldn't open the booking page just now",
     link_unavailable: "Please try the link again in a moment. If it keeps failing, go back to \
                        the business's website and contact them directly.",
+    link_not_found_title: "Booking link not found",
+    link_not_found_heading: "This booking link isn't valid",
+    link_not_found: "The link may be incomplete or out of date. Please go back to the \
+                     business's website and tap \"Book\" again, or contact the business directly.",
+    prefetch_title: "Open the link to continue",
+    prefetch_heading: "Open the link to continue to booking",
+    prefetch: "This link is only followed when you open it.",
     consent_default:
         "I agree that this business may store my details and contact me about my booking.",
     consent_required: CONSENT_REQUIRED,

@@ -125,6 +125,13 @@ pub static PAGES: super::Pages = super::Pages {
     link_unavailable_heading: "No hemos podido abrir la página de reservas",
     link_unavailable: "Vuelve a probar el enlace en un momento. Si sigue fallando, vuelve a la \
                        web del negocio y contacta directamente con ellos.",
+    link_not_found_title: "Enlace de reserva no encontrado",
+    link_not_found_heading: "Este enlace de reserva no es válido",
+    link_not_found: "Puede que el enlace esté incompleto o caducado. Vuelve a la web del \
+                     negocio y pulsa «Reservar» otra vez, o contacta directamente con el negocio.",
+    prefetch_title: "Abre el enlace para continuar",
+    prefetch_heading: "Abre el enlace para continuar con la reserva",
+    prefetch: "Este enlace solo se sigue cuando lo abres.",
     consent_default: "Acepto que este negocio guarde mis datos y me contacte sobre mi reserva.",
     consent_required: CONSENT_REQUIRED,
 };

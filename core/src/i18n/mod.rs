@@ -294,6 +294,14 @@ catalogue! {
         pub link_unavailable_title: &'static str,
         pub link_unavailable_heading: &'static str,
         pub link_unavailable: &'static str,
+        /// The tracking redirect's page for a link that names no handoff.
+        pub link_not_found_title: &'static str,
+        pub link_not_found_heading: &'static str,
+        pub link_not_found: &'static str,
+        /// The redirect's answer to a browser's speculative load (a person rarely sees it).
+        pub prefetch_title: &'static str,
+        pub prefetch_heading: &'static str,
+        pub prefetch: &'static str,
         /// The consent line's default wording, when the business requires one and wrote none.
         pub consent_default: &'static str,
         /// The same sentence as `Strings::consent_required` (the capture API answers with it).

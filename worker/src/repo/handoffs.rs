@@ -1,5 +1,5 @@
 //! Booking handoffs: the capture's insert, the redirect's click, and status moves.
-use handoff_core::{id::HandoffId, status::HandoffStatus};
+use handoff_core::{i18n::Lang, id::HandoffId, status::HandoffStatus};
 use serde::Deserialize;
 use worker::query;
 
@@ -38,6 +38,8 @@ pub struct HandoffRow {
     pub route_service: Option<String>,
     pub consent_at: Option<Millis>,
     pub erased_at: Option<Millis>,
+    /// The visitor's language tag at capture (`None` before it was recorded).
+    pub lang: Option<String>,
 }
 
 /// What a capture stores.
@@ -51,6 +53,8 @@ pub struct NewHandoff<'a> {
     pub provider_name: Option<&'a str>,
     pub route_service: Option<&'a str>,
     pub consent_at: Option<i64>,
+    /// The language the visitor spoke; the redirect's own pages answer in it.
+    pub lang: Lang,
 }
 
 /// The outcome of a conditional status change.
@@ -70,8 +74,8 @@ impl Repo {
 &self.db,
 "INSERT INTO booking_handoffs (id, client_id, created_at, source_page, industry, customer_name, \
                  customer_email, customer_phone, requested_service, preferred_date_time_text, notes, status, \
-                 planned_url, planned_at, user_agent, ip_hash, provider_name_used, route_service, consent_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'new', ?12, ?3, ?13, ?14, ?15, ?16, ?17)",
+                 planned_url, planned_at, user_agent, ip_hash, provider_name_used, route_service, consent_at, lang) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'new', ?12, ?3, ?13, ?14, ?15, ?16, ?17, ?18)",
 h.id.as_str(),
 client.as_str(),
 h.created_at,
@@ -89,6 +93,7 @@ h.ip_hash,
 h.provider_name,
 h.route_service,
 h.consent_at,
+h.lang.tag(),
 )?
             .run()
             .await
