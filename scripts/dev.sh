@@ -9,4 +9,7 @@ export EDGE_URL="http://127.0.0.1:$PORT"
 node scripts/demo-server.mjs &
 demo_pid=$!
 trap 'kill $demo_pid 2>/dev/null || true' EXIT INT TERM
-CI=true wrangler dev --local --ip 127.0.0.1 --port "$PORT" --show-interactive-dev-session=false
+# Links the worker hands out (continue links, sign-in redirects, forwarding payloads) point at
+# PUBLIC_ORIGIN; locally that is this dev server.
+CI=true wrangler dev --local --ip 127.0.0.1 --port "$PORT" --var "PUBLIC_ORIGIN:${PUBLIC_ORIGIN:-$EDGE_URL}" \
+  --show-interactive-dev-session=false

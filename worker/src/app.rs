@@ -9,7 +9,9 @@ use crate::{
 pub struct App {
     pub env: Env,
     pub repo: Repo,
-    /// The origin this request reached us on: links we hand out point back here.
+    /// Our public origin: every absolute link we hand out (continue links, redirects,
+    /// forwarding payloads) points here. `PUBLIC_ORIGIN` when configured, never the request's
+    /// `Host` then; without it (local development) the origin the request reached.
     pub edge: url::Url,
     /// Milliseconds since the epoch, read once per request.
     pub now: i64,
@@ -19,10 +21,11 @@ pub struct App {
 
 impl App {
     pub fn new(req: &Request, env: Env) -> AppResult<Self> {
-        let mut edge = req.url().map_err(|e| AppError::Internal(e.to_string()))?;
-        edge.set_path("/");
-        edge.set_query(None);
-        edge.set_fragment(None);
+        let requested = req.url().map_err(|e| AppError::Internal(e.to_string()))?;
+        let configured = env.var("PUBLIC_ORIGIN").ok().map(|v| v.to_string());
+        let edge = public_origin(configured.as_deref(), &requested).ok_or(
+            AppError::Unconfigured("PUBLIC_ORIGIN is not an http(s) origin"),
+        )?;
         let repo = Repo::new(&env)?;
         Ok(App {
             env,
@@ -79,6 +82,67 @@ impl App {
                 }
             },
             Err(_) => true,
+        }
+    }
+}
+
+/// The origin links are built on: the configured one (`https://book.example`, a trailing `/`
+/// allowed; no path, query, fragment or credentials) when set and non-empty, else the
+/// request's own. `None`: a configured value that is not such an origin.
+fn public_origin(configured: Option<&str>, request: &url::Url) -> Option<url::Url> {
+    let mut origin = match configured.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => {
+            let url = url::Url::parse(c).ok()?;
+            let bare = matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some()
+                && url.username().is_empty()
+                && url.password().is_none()
+                && url.path() == "/"
+                && url.query().is_none()
+                && url.fragment().is_none();
+            bare.then_some(url)?
+        }
+        None => request.clone(),
+    };
+    origin.set_path("/");
+    origin.set_query(None);
+    origin.set_fragment(None);
+    Some(origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_use_the_configured_origin_never_the_requests_host() {
+        let forged = url::Url::parse("http://evil.example/dashboard?x=1#y").unwrap();
+        let cases = [
+            (Some("https://book.example"), "https://book.example/"),
+            (Some("https://book.example/"), "https://book.example/"),
+            (Some(" http://127.0.0.1:8787 "), "http://127.0.0.1:8787/"),
+            (None, "http://evil.example/"),
+            (Some(""), "http://evil.example/"),
+        ];
+        for (configured, want) in cases {
+            let got = public_origin(configured, &forged).map(|u| u.to_string());
+            assert_eq!(got.as_deref(), Some(want), "{configured:?}");
+        }
+    }
+
+    #[test]
+    fn a_configured_value_that_is_not_a_bare_origin_is_refused() {
+        let request = url::Url::parse("https://book.example/").unwrap();
+        for bad in [
+            "book.example",
+            "ftp://book.example",
+            "https://book.example/base",
+            "https://book.example/?q",
+            "https://user:pw@book.example",
+            "https://book.example/#top",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(public_origin(Some(bad), &request), None, "{bad}");
         }
     }
 }

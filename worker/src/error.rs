@@ -148,6 +148,7 @@ impl AppError {
                 log_error(&format!("{}: {}", self.code(), cause))
             }
             AppError::CaptureFailed { cause, .. } => log_error(&format!("capture_failed: {cause}")),
+            AppError::Unconfigured(reason) => log_error(&format!("unconfigured: {reason}")),
             _ => {}
         }
     }

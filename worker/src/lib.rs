@@ -112,7 +112,10 @@ async fn route(req: Request, env: Env) -> (Response, Option<repo::ClientId>) {
     }
     let app = match App::new(&req, env) {
         Ok(app) => app,
-        Err(e) => return (http::json_error(&e, Default::default()), None),
+        Err(e) => {
+            e.log();
+            return (http::json_error(&e, Default::default()), None);
+        }
     };
     let resp = match surface {
         Surface::Assets => unreachable!("answered above"),
