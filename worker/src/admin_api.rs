@@ -265,8 +265,8 @@ async fn get_settings(app: &App, client: ClientId) -> AppResult<Response> {
 async fn put_settings(app: &App, client: ClientId, mut req: Request) -> AppResult<Response> {
     http::require_json(&req)?;
     let body = http::read_body(&mut req, SETTINGS_BODY_LIMIT).await?;
-    let input: settings::SettingsJson = http::parse_json(&body)?;
-    let iframe = settings::save(app, &client, &input.into()).await?;
+    let form = settings::SettingsForm::from_json(&body)?;
+    let iframe = settings::save(app, &client, &form).await?;
     let mut saved = settings_body(app, &client).await?;
     let warnings: Vec<&str> = match iframe {
         Some(settings::IframeCheck::Blocked) => vec![

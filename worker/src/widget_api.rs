@@ -15,6 +15,7 @@ use crate::{
     http, links,
     repo::Client,
     router::{find, Reply, Route, Verb},
+    settings,
 };
 
 /// Captures are small; anything bigger is not a booking request.
@@ -113,6 +114,8 @@ async fn config(app: &App, visit: &Visit) -> AppResult<Response> {
         "contact": { "email": client.contact_email, "phone": client.contact_phone },
         "fallbackUrl": links::direct_target(client, None).map(|u| u.to_string()),
         "hostedPageUrl": links::hosted_page_url(&app.edge, &client.slug),
+        // The settings fields core marks public (the widget's own look, say), by their names.
+        "settings": settings::public_json(s),
     });
     // Settings changes must reach the next page load: revalidate every time.
     Ok(http::with_header(

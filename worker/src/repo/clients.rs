@@ -1,12 +1,9 @@
 //! Clients (tenants), their admin keys and the signed-in session's client.
-use handoff_core::{
-    provider::Provider,
-    settings::{BookingMode, EmbedMode, ServiceRoute, Settings},
-};
+use handoff_core::settings::{BookingMode, ServiceRoute, Settings, FIELDS};
 use serde::{Deserialize, Serialize};
 use worker::{query, D1PreparedStatement};
 
-use super::{client_id, json, ClientId, Count, Repo};
+use super::{client_id, json, sql, ClientId, Count, Repo};
 use crate::error::AppResult;
 
 /// A client with its settings, as the widget API and the redirect need them.
@@ -28,47 +25,30 @@ impl Client {
     }
 }
 
-const CLIENT_COLUMNS: &str = "c.id, c.slug, c.name, c.allowed_origins, c.contact_email, c.contact_phone, \
-    s.booking_mode, s.external_booking_provider_name, s.external_booking_url, s.external_booking_embed_mode, \
-    s.external_booking_disclaimer, s.external_booking_utm_source, s.external_booking_utm_campaign, \
-    s.external_booking_prefill, s.external_booking_webhook_enabled, s.external_booking_webhook_provider, \
-    s.external_booking_completion_event_name, s.iframe_check, s.services, s.service_routes, \
-    s.consent_required, s.consent_text, s.retention_days, s.forward_enabled, s.forward_url";
-
 /// A client joined with its settings, selected by `condition` (a constant with bound parameters).
 pub(super) fn client_query(condition: &str) -> String {
     format!(
-        "SELECT {CLIENT_COLUMNS} FROM clients c JOIN client_settings s ON s.client_id = c.id WHERE {condition}"
+        "SELECT c.id, c.slug, c.name, c.allowed_origins, c.contact_email, c.contact_phone, \
+         s.iframe_check, s.service_routes, {settings} \
+         FROM clients c JOIN client_settings s ON s.client_id = c.id WHERE {condition}",
+        settings = sql::settings_columns("s"),
     )
 }
 
 #[derive(Deserialize)]
 pub(super) struct ClientRow {
-    id: String,
+    #[serde(deserialize_with = "client_id")]
+    id: ClientId,
     slug: String,
     name: String,
     allowed_origins: String,
     contact_email: Option<String>,
     contact_phone: Option<String>,
-    booking_mode: String,
-    external_booking_provider_name: Option<String>,
-    external_booking_url: Option<String>,
-    external_booking_embed_mode: String,
-    external_booking_disclaimer: Option<String>,
-    external_booking_utm_source: Option<String>,
-    external_booking_utm_campaign: Option<String>,
-    external_booking_prefill: f64,
-    external_booking_webhook_enabled: f64,
-    external_booking_webhook_provider: Option<String>,
-    external_booking_completion_event_name: Option<String>,
     iframe_check: Option<String>,
-    services: String,
     service_routes: String,
-    consent_required: f64,
-    consent_text: Option<String>,
-    retention_days: f64,
-    forward_enabled: f64,
-    forward_url: Option<String>,
+    /// Every column of core's settings table, by column name.
+    #[serde(flatten)]
+    settings: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A service route as stored (JSON in `client_settings.service_routes`).
@@ -112,41 +92,19 @@ fn routes_from_json(json: &str) -> Vec<ServiceRoute> {
 }
 
 impl From<ClientRow> for Client {
-    /// Rows were validated on the way in; anything unreadable degrades to "not configured"
-    /// (the visitor then gets the contact CTA) instead of failing the request.
+    /// Rows were validated on the way in; anything unreadable degrades to its default (the
+    /// visitor then gets the contact CTA) instead of failing the request.
     fn from(r: ClientRow) -> Self {
-        let settings = Settings {
-            booking_mode: BookingMode::parse(&r.booking_mode).unwrap_or(BookingMode::External),
-            external_booking_provider_name: r.external_booking_provider_name,
-            external_booking_url: r
-                .external_booking_url
-                .as_deref()
-                .and_then(|u| url::Url::parse(u).ok()),
-            external_booking_embed_mode: EmbedMode::parse(&r.external_booking_embed_mode)
-                .unwrap_or(EmbedMode::Redirect),
-            external_booking_disclaimer: r.external_booking_disclaimer,
-            external_booking_utm_source: r.external_booking_utm_source,
-            external_booking_utm_campaign: r.external_booking_utm_campaign,
-            external_booking_prefill: r.external_booking_prefill != 0.0,
-            external_booking_webhook_enabled: r.external_booking_webhook_enabled != 0.0,
-            external_booking_webhook_provider: r
-                .external_booking_webhook_provider
-                .as_deref()
-                .and_then(Provider::from_slug),
-            external_booking_completion_event_name: r.external_booking_completion_event_name,
-            services: serde_json::from_str(&r.services).unwrap_or_default(),
-            service_routes: routes_from_json(&r.service_routes),
-            consent_required: r.consent_required != 0.0,
-            consent_text: r.consent_text,
-            retention_days: r.retention_days as u32,
-            forward_enabled: r.forward_enabled != 0.0,
-            forward_url: r
-                .forward_url
-                .as_deref()
-                .and_then(|u| url::Url::parse(u).ok()),
-        };
+        let mut settings = Settings::default();
+        for f in FIELDS {
+            (f.load)(
+                &mut settings,
+                sql::stored_of(f.kind, r.settings.get(f.column)),
+            );
+        }
+        settings.service_routes = routes_from_json(&r.service_routes);
         Client {
-            id: ClientId(r.id),
+            id: r.id,
             slug: r.slug,
             name: r.name,
             allowed_origins: serde_json::from_str(&r.allowed_origins).unwrap_or_default(),
@@ -156,6 +114,19 @@ impl From<ClientRow> for Client {
             iframe_check: r.iframe_check,
         }
     }
+}
+
+/// Every stored settings column with its value: core's table, then the routes.
+pub(super) fn settings_values(s: &Settings) -> AppResult<Vec<(&'static str, sql::Value)>> {
+    let mut columns: Vec<(&'static str, sql::Value)> = FIELDS
+        .iter()
+        .map(|f| (f.column, sql::Value::from(&(f.stored)(s))))
+        .collect();
+    columns.push((
+        "service_routes",
+        routes_json(&s.service_routes)?.as_str().into(),
+    ));
+    Ok(columns)
 }
 
 /// What the operator API creates.
@@ -228,45 +199,22 @@ impl Repo {
         key_label: &str,
         now: i64,
     ) -> AppResult<ClientId> {
-        let s = c.settings;
         let origins = json(c.allowed_origins)?;
-        let services = json(&s.services)?;
-        let routes = routes_json(&s.service_routes)?;
         let client = query!(
-&self.db,
-"INSERT INTO clients (id, slug, name, allowed_origins, contact_email, contact_phone, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-c.id,
-c.slug,
-c.name,
-origins.as_str(),
-c.contact_email,
-c.contact_phone,
-now,
-)?;
-        let settings = query!(
-&self.db,
-"INSERT INTO client_settings (client_id, booking_mode, external_booking_provider_name, \
-                 external_booking_url, external_booking_embed_mode, external_booking_disclaimer, \
-                 external_booking_utm_source, external_booking_utm_campaign, external_booking_prefill, services, updated_at, \
-                 service_routes, consent_required, consent_text, retention_days) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-c.id,
-s.booking_mode.as_str(),
-s.external_booking_provider_name.as_deref(),
-s.external_booking_url.as_ref().map(|u| u.as_str()),
-s.external_booking_embed_mode.as_str(),
-s.external_booking_disclaimer.as_deref(),
-s.external_booking_utm_source.as_deref(),
-s.external_booking_utm_campaign.as_deref(),
-s.external_booking_prefill as i64,
-services.as_str(),
-now,
-routes.as_str(),
-s.consent_required as i64,
-s.consent_text.as_deref(),
-i64::from(s.retention_days),
-)?;
+            &self.db,
+            "INSERT INTO clients (id, slug, name, allowed_origins, contact_email, contact_phone, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            c.id,
+            c.slug,
+            c.name,
+            origins.as_str(),
+            c.contact_email,
+            c.contact_phone,
+            now,
+        )?;
+        let mut columns = settings_values(c.settings)?;
+        columns.push(("updated_at", now.into()));
+        let settings = self.prepare(&sql::insert_settings(c.id, columns))?;
         let key = self.admin_key_statement(c.id, key_hash, key_label, now)?;
         self.db.batch(vec![client, settings, key]).await?;
         Ok(ClientId(c.id.to_string()))

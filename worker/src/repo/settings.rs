@@ -3,8 +3,8 @@ use handoff_core::settings::Settings;
 use serde::Deserialize;
 use worker::query;
 
-use super::clients::{client_query, routes_json, ClientRow};
-use super::sql::{secret_changes, Query, Value};
+use super::clients::{client_query, settings_values, ClientRow};
+use super::sql::update_settings;
 use super::{flag, json, Client, ClientId, Millis, Repo};
 use crate::error::AppResult;
 
@@ -81,69 +81,31 @@ impl Repo {
         u: &'a SettingsUpdate<'a>,
         now: i64,
     ) -> AppResult<()> {
-        let s = u.settings;
         let origins = json(u.allowed_origins)?;
-        let services = json(&s.services)?;
         let contact = query!(
-&self.db,
-"UPDATE clients SET allowed_origins = ?2, contact_email = ?3, contact_phone = ?4 WHERE id = ?1",
-client.as_str(),
-origins.as_str(),
-u.contact_email,
-u.contact_phone,
-)?;
-        let routes = routes_json(&s.service_routes)?;
+            &self.db,
+            "UPDATE clients SET allowed_origins = ?2, contact_email = ?3, contact_phone = ?4 WHERE id = ?1",
+            client.as_str(),
+            origins.as_str(),
+            u.contact_email,
+            u.contact_phone,
+        )?;
         let change = |c: &'a SecretChange| match c {
             SecretChange::Keep => None,
             SecretChange::Set(sealed) => Some(Some(sealed.as_str())),
             SecretChange::Clear => Some(None),
         };
-        let secrets = secret_changes(
+        let mut columns = settings_values(u.settings)?;
+        columns.push(("iframe_check", u.iframe_check.into()));
+        let settings = self.prepare(&update_settings(
+            client.as_str(),
+            columns,
+            now,
             &[
                 ("external_booking_webhook_secret", change(&u.webhook_secret)),
                 ("forward_secret", change(&u.forward_secret)),
             ],
-            22,
-        );
-        let mut binds: Vec<Value> = vec![
-            client.as_str().into(),
-            s.booking_mode.as_str().into(),
-            s.external_booking_provider_name.as_deref().into(),
-            s.external_booking_url.as_ref().map(|u| u.as_str()).into(),
-            s.external_booking_embed_mode.as_str().into(),
-            s.external_booking_disclaimer.as_deref().into(),
-            s.external_booking_utm_source.as_deref().into(),
-            s.external_booking_utm_campaign.as_deref().into(),
-            i64::from(s.external_booking_prefill).into(),
-            i64::from(s.external_booking_webhook_enabled).into(),
-            s.external_booking_webhook_provider.map(|p| p.slug()).into(),
-            s.external_booking_completion_event_name.as_deref().into(),
-            u.iframe_check.into(),
-            services.as_str().into(),
-            now.into(),
-            routes.as_str().into(),
-            i64::from(s.consent_required).into(),
-            s.consent_text.as_deref().into(),
-            i64::from(s.retention_days).into(),
-            i64::from(s.forward_enabled).into(),
-            s.forward_url.as_ref().map(|u| u.as_str()).into(),
-        ];
-        binds.extend(secrets.binds);
-        let settings = self.prepare(&Query {
-            sql: format!(
-                "UPDATE client_settings SET booking_mode = ?2, external_booking_provider_name = ?3, \
-                 external_booking_url = ?4, external_booking_embed_mode = ?5, external_booking_disclaimer = ?6, \
-                 external_booking_utm_source = ?7, external_booking_utm_campaign = ?8, \
-                 external_booking_prefill = ?9, external_booking_webhook_enabled = ?10, \
-                 external_booking_webhook_provider = ?11, external_booking_completion_event_name = ?12, \
-                 iframe_check = ?13, services = ?14, updated_at = MAX(?15, updated_at + 1), \
-                 service_routes = ?16, consent_required = ?17, consent_text = ?18, retention_days = ?19, \
-                 forward_enabled = ?20, forward_url = ?21{} \
-                 WHERE client_id = ?1",
-                secrets.sql
-            ),
-            binds,
-        })?;
+        ))?;
         self.db.batch(vec![contact, settings]).await?;
         Ok(())
     }

@@ -5,6 +5,7 @@
 use handoff_core::{
     pipeline::{Cursor, HandoffFilter, PipelineQuery},
     privacy::{ErasureTarget, ERASED_COLUMNS, PHONE_SEPARATORS},
+    settings::{Kind, Stored, FIELDS},
     status::HandoffStatus,
 };
 
@@ -31,6 +32,96 @@ impl From<Option<&str>> for Value {
 impl From<i64> for Value {
     fn from(n: i64) -> Self {
         Value::Int(n)
+    }
+}
+
+impl From<&Stored> for Value {
+    /// How a settings value is bound: text as TEXT, flags as 0/1, lists as a JSON array.
+    fn from(stored: &Stored) -> Self {
+        match stored {
+            Stored::Text(t) => t.as_deref().into(),
+            Stored::Bool(b) => Value::Int(i64::from(*b)),
+            Stored::Int(n) => Value::Int(*n),
+            Stored::List(l) => {
+                Value::Text(serde_json::to_string(l).unwrap_or_else(|_| "[]".into()))
+            }
+        }
+    }
+}
+
+/// A settings column as D1 answered it, read as its field's kind. What does not read as
+/// that kind is `Text(None)`, which every field loads as its default.
+pub fn stored_of(kind: Kind, column: Option<&serde_json::Value>) -> Stored {
+    use serde_json::Value as J;
+    match (kind, column) {
+        (Kind::Text, Some(J::String(s))) => Stored::Text(Some(s.clone())),
+        (Kind::Bool, Some(J::Number(n))) => Stored::Bool(n.as_f64().is_some_and(|n| n != 0.0)),
+        (Kind::Count, Some(J::Number(n))) => n.as_i64().map_or(Stored::Text(None), Stored::Int),
+        (Kind::List, Some(J::String(s))) => {
+            Stored::List(serde_json::from_str(s).unwrap_or_default())
+        }
+        (Kind::Bool, _) => Stored::Bool(false),
+        (Kind::List, _) => Stored::List(Vec::new()),
+        _ => Stored::Text(None),
+    }
+}
+
+/// Every settings column, of the table aliased `alias`.
+pub fn settings_columns(alias: &str) -> String {
+    FIELDS
+        .iter()
+        .map(|f| format!("{alias}.{}", f.column))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A new client's settings row: `client_id` (?1), then each column with its value.
+pub fn insert_settings(client: &str, columns: Vec<(&str, Value)>) -> Query {
+    let mut binds: Vec<Value> = vec![client.into()];
+    let mut names = vec!["client_id".to_string()];
+    for (column, value) in columns {
+        names.push(column.to_string());
+        binds.push(value);
+    }
+    let params: Vec<String> = (1..=binds.len()).map(|n| format!("?{n}")).collect();
+    Query {
+        sql: format!(
+            "INSERT INTO client_settings ({}) VALUES ({})",
+            names.join(", "),
+            params.join(", ")
+        ),
+        binds,
+    }
+}
+
+/// A settings save: every column with its value, `updated_at` moved strictly forward (the
+/// redirect's fast path compares against it), and the secrets that change.
+pub fn update_settings(
+    client: &str,
+    columns: Vec<(&str, Value)>,
+    now: i64,
+    secrets: &[(&str, Option<Option<&str>>)],
+) -> Query {
+    let mut binds: Vec<Value> = vec![client.into()];
+    let mut set = Vec::new();
+    for (column, value) in columns {
+        binds.push(value);
+        set.push(format!("{column} = ?{}", binds.len()));
+    }
+    binds.push(now.into());
+    set.push(format!(
+        "updated_at = MAX(?{}, updated_at + 1)",
+        binds.len()
+    ));
+    let secrets = secret_changes(secrets, binds.len() + 1);
+    binds.extend(secrets.binds);
+    Query {
+        sql: format!(
+            "UPDATE client_settings SET {}{} WHERE client_id = ?1",
+            set.join(", "),
+            secrets.sql
+        ),
+        binds,
     }
 }
 
@@ -390,6 +481,88 @@ mod tests {
         let q = secret_changes(&[("a", Some(Some("x"))), ("b", Some(Some("y")))], 5);
         assert_eq!(q.sql, ", a = ?5, b = ?6");
         assert!(secret_changes(&[("a", None)], 1).sql.is_empty());
+    }
+
+    #[test]
+    fn settings_values_bind_and_read_back_by_kind() {
+        use serde_json::json;
+        let cases = [
+            (
+                Kind::Text,
+                Stored::Text(Some("Calendly".into())),
+                json!("Calendly"),
+            ),
+            (Kind::Text, Stored::Text(None), json!(null)),
+            (Kind::Bool, Stored::Bool(true), json!(1)),
+            (Kind::Bool, Stored::Bool(false), json!(0)),
+            (Kind::Count, Stored::Int(180), json!(180)),
+            (
+                Kind::List,
+                Stored::List(vec!["Massage".into(), "Facial \"deluxe\"".into()]),
+                json!("[\"Massage\",\"Facial \\\"deluxe\\\"\"]"),
+            ),
+        ];
+        for (kind, stored, column) in cases {
+            let bound = Value::from(&stored);
+            let as_d1 = match &bound {
+                Value::Text(t) => json!(t),
+                Value::Int(n) => json!(n),
+                Value::Null => json!(null),
+            };
+            assert_eq!(as_d1, column, "{stored:?}");
+            assert_eq!(stored_of(kind, Some(&column)), stored, "{column}");
+        }
+        // Unreadable columns read as "unset", which every field loads as its default.
+        assert_eq!(
+            stored_of(Kind::Count, Some(&json!("x"))),
+            Stored::Text(None)
+        );
+        assert_eq!(
+            stored_of(Kind::List, Some(&json!("not json"))),
+            Stored::List(vec![])
+        );
+        assert_eq!(stored_of(Kind::Bool, None), Stored::Bool(false));
+    }
+
+    #[test]
+    fn a_settings_save_numbers_every_column_after_the_client() {
+        let q = update_settings(
+            "c1",
+            vec![
+                ("booking_mode", "external".into()),
+                ("retention_days", 90.into()),
+            ],
+            1_000,
+            &[("forward_secret", Some(Some("sealed")))],
+        );
+        assert_eq!(
+            q.sql,
+            "UPDATE client_settings SET booking_mode = ?2, retention_days = ?3, \
+             updated_at = MAX(?4, updated_at + 1), forward_secret = ?5 WHERE client_id = ?1"
+        );
+        assert_eq!(
+            q.binds,
+            vec![
+                "c1".into(),
+                "external".into(),
+                90.into(),
+                1_000.into(),
+                "sealed".into()
+            ]
+        );
+        let q = insert_settings(
+            "c1",
+            vec![
+                ("booking_mode", "internal".into()),
+                ("updated_at", 5.into()),
+            ],
+        );
+        assert_eq!(
+            q.sql,
+            "INSERT INTO client_settings (client_id, booking_mode, updated_at) VALUES (?1, ?2, ?3)"
+        );
+        assert_eq!(q.binds.len(), 3);
+        assert_eq!(settings_columns("s").matches("s.").count(), FIELDS.len());
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use crate::{
     app::App,
     error::{AppError, AppResult},
-    http::form_field,
+    http::{self, form_field},
     random,
     repo::{Client, ClientId, SecretChange, SettingsMeta, SettingsUpdate},
 };
@@ -15,11 +15,11 @@ use handoff_core::{
     forward,
     lead::{clean_field, Field},
     settings::{
-        validate_origin, validate_settings, BookingMode, EmbedMode, RouteInput, Settings,
-        SettingsInput, Strictness,
+        validate_origin, validate_settings, BookingMode, EmbedMode, FieldDef, Kind, Raw,
+        RouteInput, Settings, SettingsInput, Stored, Strictness, FIELDS,
     },
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 mod probe;
@@ -82,47 +82,31 @@ fn route_rows(form: &[(String, String)]) -> Vec<RouteInput> {
         .collect()
 }
 
+/// The routes as the form and the API show them.
+fn route_inputs(c: &Client) -> Vec<RouteInput> {
+    c.settings
+        .service_routes
+        .iter()
+        .map(|r| RouteInput {
+            service: r.service.clone(),
+            provider_name: r.provider_name.clone().unwrap_or_default(),
+            booking_url: r.booking_url.to_string(),
+            keywords: r.keywords.join(", "),
+        })
+        .collect()
+}
+
 impl SettingsForm {
     /// What is stored, for the form's initial values (never a secret).
     pub fn from_client(c: &Client) -> Self {
-        let s = &c.settings;
+        let mut input = SettingsInput::default();
+        for f in FIELDS {
+            (f.set_input)(&mut input, (f.stored)(&c.settings).to_raw());
+        }
+        input.service_routes = route_inputs(c);
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        let url = |v: &Option<url::Url>| v.as_ref().map(|u| u.to_string()).unwrap_or_default();
         SettingsForm {
-            input: SettingsInput {
-                booking_mode: s.booking_mode.as_str().into(),
-                external_booking_provider_name: text(&s.external_booking_provider_name),
-                external_booking_url: url(&s.external_booking_url),
-                external_booking_embed_mode: s.external_booking_embed_mode.as_str().into(),
-                external_booking_disclaimer: text(&s.external_booking_disclaimer),
-                external_booking_utm_source: text(&s.external_booking_utm_source),
-                external_booking_utm_campaign: text(&s.external_booking_utm_campaign),
-                external_booking_prefill: s.external_booking_prefill,
-                external_booking_webhook_enabled: s.external_booking_webhook_enabled,
-                external_booking_webhook_provider: s
-                    .external_booking_webhook_provider
-                    .map(|p| p.slug().to_string())
-                    .unwrap_or_default(),
-                external_booking_completion_event_name: text(
-                    &s.external_booking_completion_event_name,
-                ),
-                services: s.services.clone(),
-                service_routes: s
-                    .service_routes
-                    .iter()
-                    .map(|r| RouteInput {
-                        service: r.service.clone(),
-                        provider_name: text(&r.provider_name),
-                        booking_url: r.booking_url.to_string(),
-                        keywords: r.keywords.join(", "),
-                    })
-                    .collect(),
-                consent_required: s.consent_required,
-                consent_text: text(&s.consent_text),
-                retention_days: s.retention_days.to_string(),
-                forward_enabled: s.forward_enabled,
-                forward_url: url(&s.forward_url),
-            },
+            input,
             allowed_origins: c.allowed_origins.clone(),
             contact_email: text(&c.contact_email),
             contact_phone: text(&c.contact_phone),
@@ -135,27 +119,18 @@ impl SettingsForm {
     pub fn from_pairs(form: &[(String, String)]) -> Self {
         let text = |name: &str| form_field(form, name).unwrap_or("").to_string();
         let checked = |name: &str| form_field(form, name).is_some();
+        let mut input = SettingsInput::default();
+        for f in FIELDS {
+            let raw = match f.kind {
+                Kind::Bool => Raw::Bool(checked(f.json_name())),
+                Kind::List => Raw::List(lines(&text(f.json_name()))),
+                Kind::Text | Kind::Count => Raw::Text(text(f.json_name())),
+            };
+            (f.set_input)(&mut input, raw);
+        }
+        input.service_routes = route_rows(form);
         SettingsForm {
-            input: SettingsInput {
-                booking_mode: text("bookingMode"),
-                external_booking_provider_name: text("externalBookingProviderName"),
-                external_booking_url: text("externalBookingUrl"),
-                external_booking_embed_mode: text("externalBookingEmbedMode"),
-                external_booking_disclaimer: text("externalBookingDisclaimer"),
-                external_booking_utm_source: text("externalBookingUtmSource"),
-                external_booking_utm_campaign: text("externalBookingUtmCampaign"),
-                external_booking_prefill: checked("externalBookingPrefill"),
-                external_booking_webhook_enabled: checked("externalBookingWebhookEnabled"),
-                external_booking_webhook_provider: text("externalBookingWebhookProvider"),
-                external_booking_completion_event_name: text("externalBookingCompletionEventName"),
-                services: lines(&text("services")),
-                service_routes: route_rows(form),
-                consent_required: checked("consentRequired"),
-                consent_text: text("consentText"),
-                retention_days: text("retentionDays"),
-                forward_enabled: checked("forwardEnabled"),
-                forward_url: text("forwardUrl"),
-            },
+            input,
             allowed_origins: lines(&text("allowedOrigins")),
             contact_email: text("contactEmail"),
             contact_phone: text("contactPhone"),
@@ -165,112 +140,154 @@ impl SettingsForm {
             clear_forward_secret: checked("clearForwardSecret"),
         }
     }
+
+    /// `PUT /api/v1/admin/settings`'s body: the names `GET` returns, each with its JSON type
+    /// (a field left out is its empty value). The read-only fields `GET` adds are accepted
+    /// and ignored, so a read-modify-write works; anything else — a client id included — and
+    /// a field given twice are a 400.
+    pub fn from_json(body: &[u8]) -> AppResult<Self> {
+        let Pairs(pairs) = http::parse_json(body)?;
+        let mut form = SettingsForm::default();
+        for f in FIELDS {
+            (f.set_input)(&mut form.input, f.absent.clone());
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for (name, value) in &pairs {
+            if seen.contains(&name.as_str()) {
+                return Err(invalid(format!("duplicate field `{name}`")));
+            }
+            seen.push(name);
+            if let Some(f) = FieldDef::named(name) {
+                (f.set_input)(&mut form.input, raw_of(f, value)?);
+                continue;
+            }
+            match name.as_str() {
+                "allowedOrigins" => form.allowed_origins = strings(name, value)?,
+                "contactEmail" => form.contact_email = string(name, value)?,
+                "contactPhone" => form.contact_phone = string(name, value)?,
+                "externalBookingWebhookSecret" => {
+                    form.external_booking_webhook_secret = string(name, value)?
+                }
+                "clearWebhookSecret" => form.clear_webhook_secret = flag(name, value)?,
+                "forwardSecret" => form.forward_secret = string(name, value)?,
+                "clearForwardSecret" => form.clear_forward_secret = flag(name, value)?,
+                "serviceRoutes" => form.input.service_routes = routes(value)?,
+                n if READ_ONLY.contains(&n) => {}
+                _ => return Err(invalid(format!("unknown field `{name}`"))),
+            }
+        }
+        Ok(form)
+    }
+}
+
+/// What `GET` adds that a `PUT` may send back unchanged.
+const READ_ONLY: [&str; 5] = [
+    "externalBookingWebhookSecretSet",
+    "forwardSecretSet",
+    "iframeCheck",
+    "bookingAvailable",
+    "updatedAt",
+];
+
+/// A JSON object's members in order, duplicates kept (so they can be refused).
+struct Pairs(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Pairs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Pairs, A::Error> {
+                let mut out = Vec::new();
+                while let Some(pair) = map.next_entry::<String, Value>()? {
+                    out.push(pair);
+                }
+                Ok(Pairs(out))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+fn invalid(why: String) -> AppError {
+    AppError::BadRequest(format!("The request body has an invalid field: {why}."))
+}
+
+fn string(name: &str, value: &Value) -> AppResult<String> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Ok(String::new()),
+        _ => Err(invalid(format!("`{name}` must be a string"))),
+    }
+}
+
+fn flag(name: &str, value: &Value) -> AppResult<bool> {
+    match value {
+        Value::Bool(b) => Ok(*b),
+        Value::Null => Ok(false),
+        _ => Err(invalid(format!("`{name}` must be true or false"))),
+    }
+}
+
+fn strings(name: &str, value: &Value) -> AppResult<Vec<String>> {
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s.clone()),
+                _ => Err(invalid(format!("`{name}` must be a list of strings"))),
+            })
+            .collect(),
+        _ => Err(invalid(format!("`{name}` must be a list of strings"))),
+    }
+}
+
+/// A table field's JSON value as submitted, checked against its kind.
+fn raw_of(f: &FieldDef, value: &Value) -> AppResult<Raw> {
+    let name = f.json_name();
+    Ok(match f.kind {
+        Kind::Text => Raw::Text(string(name, value)?),
+        Kind::Bool => Raw::Bool(flag(name, value)?),
+        Kind::List => Raw::List(strings(name, value)?),
+        Kind::Count => match value {
+            Value::Null => Raw::Text(String::new()),
+            Value::Number(n) if n.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)) => {
+                Raw::Text(n.to_string())
+            }
+            _ => return Err(invalid(format!("`{name}` must be a whole number"))),
+        },
+    })
+}
+
+fn routes(value: &Value) -> AppResult<Vec<RouteInput>> {
+    let rows: Vec<RouteJson> = serde_json::from_value(value.clone())
+        .map_err(|e| invalid(format!("`serviceRoutes`: {e}")))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RouteInput {
+            service: r.service,
+            provider_name: r.provider_name.unwrap_or_default(),
+            booking_url: r.booking_url,
+            keywords: r.keywords.join(","),
+        })
+        .collect())
 }
 
 /// A routed service in the API's JSON.
-#[derive(Deserialize, Serialize, Default)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct RouteJson {
+struct RouteJson {
     service: String,
     provider_name: Option<String>,
     booking_url: String,
     keywords: Vec<String>,
-}
-
-/// `PUT /api/v1/admin/settings`'s body: the same names as `GET` returns. The read-only
-/// fields `GET` adds are accepted and ignored (so a read-modify-write works); anything
-/// else — a client id included — is a 400.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct SettingsJson {
-    booking_mode: Option<String>,
-    external_booking_provider_name: Option<String>,
-    external_booking_url: Option<String>,
-    external_booking_embed_mode: Option<String>,
-    external_booking_disclaimer: Option<String>,
-    external_booking_utm_source: Option<String>,
-    external_booking_utm_campaign: Option<String>,
-    external_booking_prefill: Option<bool>,
-    allowed_origins: Option<Vec<String>>,
-    contact_email: Option<String>,
-    contact_phone: Option<String>,
-    services: Option<Vec<String>>,
-    service_routes: Option<Vec<RouteJson>>,
-    external_booking_webhook_enabled: Option<bool>,
-    external_booking_webhook_provider: Option<String>,
-    external_booking_webhook_secret: Option<String>,
-    clear_webhook_secret: Option<bool>,
-    external_booking_completion_event_name: Option<String>,
-    consent_required: Option<bool>,
-    consent_text: Option<String>,
-    retention_days: Option<u32>,
-    forward_enabled: Option<bool>,
-    forward_url: Option<String>,
-    forward_secret: Option<String>,
-    clear_forward_secret: Option<bool>,
-    #[serde(rename = "externalBookingWebhookSecretSet")]
-    _secret_set: serde::de::IgnoredAny,
-    #[serde(rename = "forwardSecretSet")]
-    _forward_secret_set: serde::de::IgnoredAny,
-    #[serde(rename = "iframeCheck")]
-    _iframe_check: serde::de::IgnoredAny,
-    #[serde(rename = "bookingAvailable")]
-    _booking_available: serde::de::IgnoredAny,
-    #[serde(rename = "updatedAt")]
-    _updated_at: serde::de::IgnoredAny,
-}
-
-impl From<SettingsJson> for SettingsForm {
-    fn from(j: SettingsJson) -> Self {
-        SettingsForm {
-            input: SettingsInput {
-                booking_mode: j.booking_mode.unwrap_or_default(),
-                external_booking_provider_name: j
-                    .external_booking_provider_name
-                    .unwrap_or_default(),
-                external_booking_url: j.external_booking_url.unwrap_or_default(),
-                external_booking_embed_mode: j.external_booking_embed_mode.unwrap_or_default(),
-                external_booking_disclaimer: j.external_booking_disclaimer.unwrap_or_default(),
-                external_booking_utm_source: j.external_booking_utm_source.unwrap_or_default(),
-                external_booking_utm_campaign: j.external_booking_utm_campaign.unwrap_or_default(),
-                // As when a client is created: prefill unless turned off.
-                external_booking_prefill: j.external_booking_prefill.unwrap_or(true),
-                external_booking_webhook_enabled: j
-                    .external_booking_webhook_enabled
-                    .unwrap_or(false),
-                external_booking_webhook_provider: j
-                    .external_booking_webhook_provider
-                    .unwrap_or_default(),
-                external_booking_completion_event_name: j
-                    .external_booking_completion_event_name
-                    .unwrap_or_default(),
-                services: j.services.unwrap_or_default(),
-                service_routes: j
-                    .service_routes
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|r| RouteInput {
-                        service: r.service,
-                        provider_name: r.provider_name.unwrap_or_default(),
-                        booking_url: r.booking_url,
-                        keywords: r.keywords.join(","),
-                    })
-                    .collect(),
-                consent_required: j.consent_required.unwrap_or(false),
-                consent_text: j.consent_text.unwrap_or_default(),
-                retention_days: j.retention_days.map(|d| d.to_string()).unwrap_or_default(),
-                forward_enabled: j.forward_enabled.unwrap_or(false),
-                forward_url: j.forward_url.unwrap_or_default(),
-            },
-            allowed_origins: j.allowed_origins.unwrap_or_default(),
-            contact_email: j.contact_email.unwrap_or_default(),
-            contact_phone: j.contact_phone.unwrap_or_default(),
-            external_booking_webhook_secret: j.external_booking_webhook_secret.unwrap_or_default(),
-            clear_webhook_secret: j.clear_webhook_secret.unwrap_or(false),
-            forward_secret: j.forward_secret.unwrap_or_default(),
-            clear_forward_secret: j.clear_forward_secret.unwrap_or(false),
-        }
-    }
 }
 
 /// Validated, ready to store.
@@ -508,40 +525,185 @@ pub async fn save(
     Ok(iframe)
 }
 
-/// The settings as the admin API returns them: never the webhook secret, only whether one is set.
+/// A stored value as the admin API shows it.
+fn json_of(stored: Stored) -> Value {
+    match stored {
+        Stored::Text(t) => json!(t),
+        Stored::Bool(b) => json!(b),
+        Stored::Int(n) => json!(n),
+        Stored::List(l) => json!(l),
+    }
+}
+
+/// The fields widget-config shows (public), under their JSON names.
+pub fn public_json(s: &Settings) -> serde_json::Map<String, Value> {
+    FIELDS
+        .iter()
+        .filter(|f| f.public)
+        .map(|f| (f.json_name().to_string(), json_of((f.stored)(s))))
+        .collect()
+}
+
+/// The settings as the admin API returns them: never a secret, only whether one is set.
 pub fn settings_json(client: &Client, meta: &SettingsMeta) -> Value {
     let s = &client.settings;
-    json!({
-        "bookingMode": s.booking_mode.as_str(),
-        "externalBookingProviderName": s.external_booking_provider_name,
-        "externalBookingUrl": s.external_booking_url.as_ref().map(|u| u.as_str()),
-        "externalBookingEmbedMode": s.external_booking_embed_mode.as_str(),
-        "externalBookingDisclaimer": s.external_booking_disclaimer,
-        "externalBookingUtmSource": s.external_booking_utm_source,
-        "externalBookingUtmCampaign": s.external_booking_utm_campaign,
-        "externalBookingPrefill": s.external_booking_prefill,
+    let mut out: serde_json::Map<String, Value> = FIELDS
+        .iter()
+        .map(|f| (f.json_name().to_string(), json_of((f.stored)(s))))
+        .collect();
+    let extra = json!({
         "allowedOrigins": client.allowed_origins,
         "contactEmail": client.contact_email,
         "contactPhone": client.contact_phone,
-        "services": s.services,
         "serviceRoutes": s.service_routes.iter().map(|r| json!({
             "service": r.service,
             "providerName": r.provider_name,
             "bookingUrl": r.booking_url.as_str(),
             "keywords": r.keywords,
         })).collect::<Vec<_>>(),
-        "consentRequired": s.consent_required,
-        "consentText": s.consent_text,
-        "retentionDays": s.retention_days,
-        "forwardEnabled": s.forward_enabled,
-        "forwardUrl": s.forward_url.as_ref().map(|u| u.as_str()),
         "forwardSecretSet": meta.has_forward_secret,
-        "externalBookingWebhookEnabled": s.external_booking_webhook_enabled,
-        "externalBookingWebhookProvider": s.external_booking_webhook_provider.map(|p| p.slug()),
         "externalBookingWebhookSecretSet": meta.has_webhook_secret,
-        "externalBookingCompletionEventName": s.external_booking_completion_event_name,
         "iframeCheck": client.iframe_check,
         "bookingAvailable": s.booking_mode == BookingMode::Internal || s.booking_available(),
         "updatedAt": handoff_core::time::iso8601_from_millis(meta.updated_at),
-    })
+    });
+    if let Value::Object(extra) = extra {
+        out.extend(extra);
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(body: &str) -> AppResult<SettingsForm> {
+        SettingsForm::from_json(body.as_bytes())
+    }
+
+    fn refusal(body: &str) -> String {
+        match put(body) {
+            Err(AppError::BadRequest(why)) => why,
+            other => panic!("{body}: expected a 400, got {:?}", other.map(|f| f.input)),
+        }
+    }
+
+    #[test]
+    fn a_put_reads_every_table_field_by_its_json_name_and_kind() {
+        let form = put(
+            r#"{"bookingMode":"external","externalBookingUrl":"https://cal.com/spa",
+                "externalBookingPrefill":false,"services":["Massage","Facial"],
+                "retentionDays":90,"consentText":null,"allowedOrigins":["https://spa.example"],
+                "serviceRoutes":[{"service":"Facial","bookingUrl":"https://x.example/f","keywords":["face","skin"]}],
+                "forwardSecret":"whsec_x","clearWebhookSecret":true}"#,
+        )
+        .unwrap();
+        let i = &form.input;
+        assert_eq!(i.booking_mode, "external");
+        assert_eq!(i.external_booking_url, "https://cal.com/spa");
+        assert!(!i.external_booking_prefill);
+        assert_eq!(i.services, ["Massage", "Facial"]);
+        assert_eq!(i.retention_days, "90");
+        assert_eq!(i.consent_text, "");
+        assert_eq!(i.service_routes[0].keywords, "face,skin");
+        assert_eq!(form.allowed_origins, ["https://spa.example"]);
+        assert_eq!(form.forward_secret, "whsec_x");
+        assert!(form.clear_webhook_secret);
+    }
+
+    #[test]
+    fn a_field_left_out_is_its_empty_value_and_prefill_stays_on() {
+        let form = put("{}").unwrap();
+        assert!(
+            form.input.external_booking_prefill,
+            "as when a client is created"
+        );
+        assert!(!form.input.consent_required);
+        assert_eq!(form.input.booking_mode, "");
+        assert!(form.input.services.is_empty());
+    }
+
+    #[test]
+    fn what_get_adds_comes_back_ignored() {
+        let form = put(
+            r#"{"bookingMode":"internal","updatedAt":"2026-01-01T00:00:00Z","iframeCheck":"allowed",
+                "bookingAvailable":true,"forwardSecretSet":true,"externalBookingWebhookSecretSet":false}"#,
+        )
+        .unwrap();
+        assert_eq!(form.input.booking_mode, "internal");
+    }
+
+    #[test]
+    fn unknown_duplicate_and_mistyped_fields_are_refused_by_name() {
+        let cases = [
+            (r#"{"clientId":"cl_x"}"#, "unknown field `clientId`"),
+            (r#"{"client_id":"cl_x"}"#, "unknown field `client_id`"),
+            (r#"{"warnings":[]}"#, "unknown field `warnings`"),
+            (
+                r#"{"bookingMode":"internal","bookingMode":"external"}"#,
+                "duplicate field `bookingMode`",
+            ),
+            (
+                r#"{"retentionDays":"90"}"#,
+                "`retentionDays` must be a whole number",
+            ),
+            (
+                r#"{"retentionDays":-1}"#,
+                "`retentionDays` must be a whole number",
+            ),
+            (
+                r#"{"retentionDays":1.5}"#,
+                "`retentionDays` must be a whole number",
+            ),
+            (
+                r#"{"consentRequired":"yes"}"#,
+                "`consentRequired` must be true or false",
+            ),
+            (
+                r#"{"services":"Massage"}"#,
+                "`services` must be a list of strings",
+            ),
+            (
+                r#"{"services":[1]}"#,
+                "`services` must be a list of strings",
+            ),
+            (r#"{"bookingMode":7}"#, "`bookingMode` must be a string"),
+            (r#"{"serviceRoutes":[{"clientId":"x"}]}"#, "`serviceRoutes`"),
+        ];
+        for (body, why) in cases {
+            let got = refusal(body);
+            assert!(
+                got.starts_with("The request body has an invalid field: "),
+                "{got}"
+            );
+            assert!(got.contains(why), "{body}: {got}");
+        }
+        assert_eq!(refusal("[]"), "The request body must be a JSON object.");
+    }
+
+    #[test]
+    fn the_form_and_the_json_api_read_the_same_settings() {
+        let pairs: Vec<(String, String)> = [
+            ("bookingMode", "external"),
+            ("externalBookingUrl", "https://cal.com/spa"),
+            ("services", "Massage\n\n Facial \n"),
+            ("retentionDays", "90"),
+            ("consentRequired", "on"),
+            ("clientId", "ignored"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let from_form = SettingsForm::from_pairs(&pairs).input;
+        let from_json = put(
+            r#"{"bookingMode":"external","externalBookingUrl":"https://cal.com/spa",
+                "services":["Massage","Facial"],"retentionDays":90,"consentRequired":true,
+                "externalBookingPrefill":false}"#,
+        )
+        .unwrap()
+        .input;
+        let a = validate_settings(&from_form, Strictness::Save).unwrap();
+        let b = validate_settings(&from_json, Strictness::Save).unwrap();
+        assert_eq!(a, b);
+    }
 }

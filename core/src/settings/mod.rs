@@ -5,6 +5,9 @@ use crate::provider::Provider;
 use crate::text::{char_len, strip_controls};
 use url::Url;
 
+mod fields;
+pub use fields::{FieldDef, Kind, Raw, Stored, FIELDS};
+
 /// `internal` is request-only: the lead is captured and the business follows up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum BookingMode {
@@ -74,10 +77,14 @@ pub enum SettingsField {
     ConsentText,
     RetentionDays,
     ForwardUrl,
+    ExternalBookingPrefill,
+    ExternalBookingWebhookEnabled,
+    ConsentRequired,
+    ForwardEnabled,
 }
 
 impl SettingsField {
-    pub const ALL: [SettingsField; 19] = [
+    pub const ALL: [SettingsField; 23] = [
         SettingsField::BookingMode,
         SettingsField::ExternalBookingProviderName,
         SettingsField::ExternalBookingUrl,
@@ -97,6 +104,10 @@ impl SettingsField {
         SettingsField::ConsentText,
         SettingsField::RetentionDays,
         SettingsField::ForwardUrl,
+        SettingsField::ExternalBookingPrefill,
+        SettingsField::ExternalBookingWebhookEnabled,
+        SettingsField::ConsentRequired,
+        SettingsField::ForwardEnabled,
     ];
 
     pub fn json_name(self) -> &'static str {
@@ -122,6 +133,10 @@ impl SettingsField {
             SettingsField::ConsentText => "consentText",
             SettingsField::RetentionDays => "retentionDays",
             SettingsField::ForwardUrl => "forwardUrl",
+            SettingsField::ExternalBookingPrefill => "externalBookingPrefill",
+            SettingsField::ExternalBookingWebhookEnabled => "externalBookingWebhookEnabled",
+            SettingsField::ConsentRequired => "consentRequired",
+            SettingsField::ForwardEnabled => "forwardEnabled",
         }
     }
 }
@@ -205,6 +220,32 @@ pub struct Settings {
     /// Lead forwarding: handoff events are POSTed, signed, to this URL.
     pub forward_enabled: bool,
     pub forward_url: Option<Url>,
+}
+
+impl Default for Settings {
+    /// What a client starts with, and what an unreadable stored value falls back to.
+    fn default() -> Self {
+        Settings {
+            booking_mode: BookingMode::default(),
+            external_booking_provider_name: None,
+            external_booking_url: None,
+            external_booking_embed_mode: EmbedMode::default(),
+            external_booking_disclaimer: None,
+            external_booking_utm_source: None,
+            external_booking_utm_campaign: None,
+            external_booking_prefill: true,
+            external_booking_webhook_enabled: false,
+            external_booking_webhook_provider: None,
+            external_booking_completion_event_name: None,
+            services: Vec::new(),
+            service_routes: Vec::new(),
+            consent_required: false,
+            consent_text: None,
+            retention_days: DEFAULT_RETENTION_DAYS,
+            forward_enabled: false,
+            forward_url: None,
+        }
+    }
 }
 
 impl Settings {
@@ -770,6 +811,10 @@ mod tests {
                 "consentText",
                 "retentionDays",
                 "forwardUrl",
+                "externalBookingPrefill",
+                "externalBookingWebhookEnabled",
+                "consentRequired",
+                "forwardEnabled",
             ]
         );
     }
