@@ -1,4 +1,4 @@
-// The dashboard at scale (issue 6 point 5): the same pipeline views timed with 1,000 handoffs
+// The dashboard at scale: the same pipeline views timed with 1,000 handoffs
 // per client, then again after both clients grow to 100,000 (the new rows interleave in time
 // with the first thousand, so a date range or page 50 covers the same days), in one worker
 // and one run. Each figure is the median of sequential requests after a warm-up; the ratio

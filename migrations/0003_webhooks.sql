@@ -1,4 +1,4 @@
--- Issue 5 (completion tracking): verified provider webhooks.
+-- Completion tracking: verified provider webhooks.
 -- Receipts make deliveries idempotent: a replayed event id is acknowledged and ignored. Keyed
 -- per client too, so one client's event ids (our generic scheme lets senders choose them) can
 -- never shadow another's.

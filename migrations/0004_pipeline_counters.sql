@@ -1,4 +1,4 @@
--- Issue 6 (performance): the dashboard's per-status counts and industry choices without
+-- Performance: the dashboard's per-status counts and industry choices without
 -- reading every handoff of the client. Both are kept by triggers, so every write that changes
 -- a handoff's status, redirect or industry updates them in the same statement's transaction:
 -- no code path (capture, redirect, webhook, manual action, scheduled sweep, a future one)

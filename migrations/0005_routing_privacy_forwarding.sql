@@ -1,4 +1,4 @@
--- Issue 8: per-service booking links, privacy controls (consent, retention, erasure) and lead
+-- Per-service booking links, privacy controls (consent, retention, erasure) and lead
 -- forwarding (signed outbound webhooks with retries).
 
 -- JSON list of {service, providerName, bookingUrl, keywords[]}: a service (or a keyword in the
