@@ -44,7 +44,13 @@ CREATE TABLE client_settings (
   forward_enabled INTEGER NOT NULL DEFAULT 0,
   forward_url TEXT,
   -- Encrypted with the SECRETS_KEY secret, like the webhook secret; never returned.
-  forward_secret TEXT
+  forward_secret TEXT,
+  -- The widget's and the hosted page's look (NULL colour and wording: our defaults).
+  widget_brand_color TEXT CHECK (widget_brand_color IS NULL OR length(widget_brand_color) = 7),
+  widget_theme TEXT NOT NULL DEFAULT 'light' CHECK (widget_theme IN ('light', 'dark', 'auto')),
+  widget_position TEXT NOT NULL DEFAULT 'bottom-right' CHECK (widget_position IN ('bottom-right', 'bottom-left')),
+  widget_launcher_label TEXT,
+  widget_greeting TEXT
 );
 
 CREATE TABLE booking_handoffs (

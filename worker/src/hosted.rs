@@ -18,7 +18,7 @@ use crate::{
     capture::capture_lead,
     error::{AppError, AppResult},
     http,
-    pages::{self, contact_cta, layout_in},
+    pages::{self, contact_cta, layout_for},
     repo::Client,
     router::{find, Handler, Route, Verb},
 };
@@ -259,7 +259,7 @@ impl Page<'_> {
             }
             (contact_cta(client, lang))
         };
-        http::html(status, layout_in(lang, &title, body))
+        http::html(status, layout_for(client, lang, &title, body))
     }
 
     fn done(&self, continue_url: Option<&str>) -> Response {
@@ -279,7 +279,7 @@ impl Page<'_> {
             }
             (contact_cta(client, lang))
         };
-        http::html(201, layout_in(lang, &self.title(), body))
+        http::html(201, layout_for(client, lang, &self.title(), body))
     }
 
     fn capture_failed(&self, fallback_url: Option<&str>) -> Response {
@@ -294,6 +294,6 @@ impl Page<'_> {
             }
             (contact_cta(client, lang))
         };
-        http::html(503, layout_in(lang, pages.not_saved_title, body))
+        http::html(503, layout_for(client, lang, pages.not_saved_title, body))
     }
 }

@@ -1,30 +1,34 @@
 //! Server-rendered pages visitors can land on (maud escapes every interpolated value), in the
 //! visitor's language where we know it (the hosted booking page); English otherwise.
-use handoff_core::i18n::{fill, Lang};
+use handoff_core::{
+    appearance::{self, Theme},
+    i18n::{fill, Lang},
+    settings::Settings,
+};
 use maud::{html, Markup, DOCTYPE};
 use worker::Response;
 
 use crate::{http, repo::Client};
 
 const STYLE: &str = "
-:root{color-scheme:light;--accent:#0f766e;--ink:#1f2937;--muted:#4b5563}
+:root{color-scheme:light;--accent:#0f766e;--on-accent:#ffffff;--accent-text:#0f766e;--ink:#1f2937;--muted:#4b5563;--page:#f3f4f6;--surface:#ffffff;--field:#ffffff;--edge:#9ca3af;--accent-edge:transparent}
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ink);background:#f3f4f6}
-main{max-width:34rem;margin:10vh auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--ink);background:var(--page)}
+main{max-width:34rem;margin:10vh auto;padding:2rem;background:var(--surface);border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 h1{font-size:1.35rem;margin:0 0 .75rem}
 p{margin:.5rem 0;color:var(--muted)}
-a{color:var(--accent)}
+a{color:var(--accent-text)}
 .cta{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:1rem}
-.cta a{display:inline-block;padding:.6rem 1rem;border:1px solid var(--accent);border-radius:8px;text-decoration:none;font-weight:600}
+.cta a{display:inline-block;padding:.6rem 1rem;border:1px solid var(--accent-text);border-radius:8px;text-decoration:none;font-weight:600}
 form{margin-top:1rem}
 .field{margin:0 0 .9rem}
 label{display:block;font-weight:600;margin-bottom:.25rem}
 .hint{font-weight:400;color:var(--muted);font-size:.9rem}
-input,textarea{width:100%;font:inherit;padding:.55rem .65rem;border:1px solid #9ca3af;border-radius:8px;background:#fff;color:var(--ink)}
-input:focus,textarea:focus,button:focus,a:focus{outline:3px solid #99f6e4;outline-offset:1px}
+input,textarea{width:100%;font:inherit;padding:.55rem .65rem;border:1px solid var(--edge);border-radius:8px;background:var(--field);color:var(--ink)}
+input:focus,textarea:focus,button:focus,a:focus{outline:3px solid var(--accent-text);outline-offset:2px}
 .invalid input,.invalid textarea{border-color:#b91c1c}
 .error{color:#b91c1c;font-size:.92rem;margin:.3rem 0 0}
-button,a.primary{display:inline-block;font:inherit;font-weight:600;padding:.7rem 1.2rem;border:0;border-radius:8px;background:var(--accent);color:#fff;text-decoration:none;cursor:pointer}
+button,a.primary{display:inline-block;font:inherit;font-weight:600;padding:.7rem 1.2rem;border:0;border-radius:8px;background:var(--accent);color:var(--on-accent);box-shadow:0 0 0 2px var(--accent-edge);text-decoration:none;cursor:pointer}
 .small{font-size:.88rem}
 .rawurl{word-break:break-all;color:var(--muted)}
 .copy{color:var(--ink);font-size:1.05rem}
@@ -33,6 +37,46 @@ button,a.primary{display:inline-block;font:inherit;font-weight:600;padding:.7rem
 
 /// A page whose words are in `lang` (`<html lang>` says so, for screen readers and translators).
 pub fn layout_in(lang: Lang, title: &str, body: Markup) -> String {
+    page(lang, title, None, body)
+}
+
+/// A page of one business: in its brand colour and theme (light, dark or the visitor's).
+pub fn layout_for(client: &Client, lang: Lang, title: &str, body: Markup) -> String {
+    page(lang, title, Some(&brand_style(&client.settings)), body)
+}
+
+/// The business's colours over the default ones. The brand as text and the error red are
+/// swapped for the theme's ink where they would not reach 4.5:1 on its surface.
+fn brand_style(s: &Settings) -> String {
+    let p = appearance::palette(s.widget_brand_color.unwrap_or(appearance::DEFAULT_BRAND));
+    let vars = |scheme: &appearance::Scheme, dark: bool| {
+        let (page, field, muted, edge) = if dark {
+            ("#030712", "#1f2937", "#9ca3af", "#6b7280")
+        } else {
+            ("#f3f4f6", "#ffffff", "#4b5563", "#9ca3af")
+        };
+        format!(
+            "color-scheme:{};--accent:{};--on-accent:{};--accent-text:{};--ink:{};--muted:{muted};--page:{page};--surface:{};--field:{field};--edge:{edge};--accent-edge:{}",
+            if dark { "dark" } else { "light" },
+            p.brand.hex(),
+            p.on_brand.hex(),
+            scheme.brand_text.hex(),
+            scheme.ink.hex(),
+            scheme.surface.hex(),
+            scheme.outline.map_or("transparent".to_string(), |o| o.hex()),
+        )
+    };
+    let (light, dark) = (vars(&p.light, false), vars(&p.dark, true));
+    match s.widget_theme {
+        Theme::Light => format!(":root{{{light}}}"),
+        Theme::Dark => format!(":root{{{dark}}}.error{{color:#fca5a5}}.invalid input,.invalid textarea{{border-color:#fca5a5}}"),
+        Theme::Auto => format!(
+            ":root{{{light}}}@media (prefers-color-scheme:dark){{:root{{{dark}}}.error{{color:#fca5a5}}.invalid input,.invalid textarea{{border-color:#fca5a5}}}}"
+        ),
+    }
+}
+
+fn page(lang: Lang, title: &str, brand: Option<&str>, body: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang=(lang.tag()) {
@@ -42,6 +86,8 @@ pub fn layout_in(lang: Lang, title: &str, body: Markup) -> String {
                 meta name="robots" content="noindex";
                 title { (title) }
                 style { (maud::PreEscaped(STYLE)) }
+                // Built only from validated colours (`#rrggbb`) and our own constants.
+                @if let Some(brand) = brand { style { (maud::PreEscaped(brand)) } }
             }
             body { main { (body) } }
         }
@@ -122,7 +168,8 @@ pub fn booking_unavailable(client: &Client, lang: Lang) -> Response {
     let t = lang.strings();
     http::html(
         200,
-        layout_in(
+        layout_for(
+            client,
             lang,
             lang.pages().unavailable_title,
             html! {

@@ -116,6 +116,7 @@ async fn config(app: &App, visit: &Visit) -> AppResult<Response> {
         "hostedPageUrl": links::hosted_page_url(&app.edge, &client.slug),
         // The settings fields core marks public (the widget's own look, say), by their names.
         "settings": settings::public_json(s),
+        "palette": settings::palette_json(s),
     });
     // Settings changes must reach the next page load: revalidate every time.
     Ok(http::with_header(

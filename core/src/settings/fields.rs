@@ -9,6 +9,7 @@
 use super::{
     BookingMode, EmbedMode, Settings, SettingsField, SettingsInput, DEFAULT_RETENTION_DAYS,
 };
+use crate::appearance::{Position, Rgb, Theme};
 use crate::provider::Provider;
 use url::Url;
 
@@ -174,6 +175,37 @@ impl StoredValue for EmbedMode {
     }
 }
 
+impl StoredValue for Option<Rgb> {
+    fn store(&self) -> Stored {
+        Stored::Text(self.map(Rgb::hex))
+    }
+    fn load(value: Stored) -> Self {
+        Option::<String>::load(value).and_then(|c| Rgb::parse(&c))
+    }
+}
+
+impl StoredValue for Theme {
+    fn store(&self) -> Stored {
+        Stored::Text(Some(self.as_str().to_string()))
+    }
+    fn load(value: Stored) -> Self {
+        Option::<String>::load(value)
+            .and_then(|t| Theme::parse(&t))
+            .unwrap_or_default()
+    }
+}
+
+impl StoredValue for Position {
+    fn store(&self) -> Stored {
+        Stored::Text(Some(self.as_str().to_string()))
+    }
+    fn load(value: Stored) -> Self {
+        Option::<String>::load(value)
+            .and_then(|p| Position::parse(&p))
+            .unwrap_or_default()
+    }
+}
+
 /// A submitted value's form.
 trait RawValue {
     fn raw(&self) -> Raw;
@@ -252,6 +284,11 @@ fields! {
     ExternalBookingCompletionEventName: external_booking_completion_event_name, "external_booking_completion_event_name", Text, public: false, absent: EMPTY;
     ForwardEnabled: forward_enabled, "forward_enabled", Bool, public: false, absent: OFF;
     ForwardUrl: forward_url, "forward_url", Text, public: false, absent: EMPTY;
+    WidgetBrandColor: widget_brand_color, "widget_brand_color", Text, public: true, absent: EMPTY;
+    WidgetTheme: widget_theme, "widget_theme", Text, public: true, absent: EMPTY;
+    WidgetPosition: widget_position, "widget_position", Text, public: true, absent: EMPTY;
+    WidgetLauncherLabel: widget_launcher_label, "widget_launcher_label", Text, public: true, absent: EMPTY;
+    WidgetGreeting: widget_greeting, "widget_greeting", Text, public: true, absent: EMPTY;
 }
 
 #[cfg(test)]
@@ -271,6 +308,10 @@ mod tests {
             consent_required: true,
             consent_text: "I agree.".into(),
             retention_days: "90".into(),
+            widget_brand_color: "#1E3A8A".into(),
+            widget_theme: "dark".into(),
+            widget_position: "bottom-left".into(),
+            widget_launcher_label: "Reserve a table".into(),
             ..SettingsInput::default()
         }
     }

@@ -1,6 +1,7 @@
 //! A client's booking settings and their validation (used by the settings API and the
 //! dashboard's settings page alike), plus the booking-URL, origin and slug rules.
 
+use crate::appearance::{self, Position, Rgb, Theme};
 use crate::provider::Provider;
 use crate::text::{char_len, strip_controls};
 use url::Url;
@@ -81,10 +82,15 @@ pub enum SettingsField {
     ExternalBookingWebhookEnabled,
     ConsentRequired,
     ForwardEnabled,
+    WidgetBrandColor,
+    WidgetTheme,
+    WidgetPosition,
+    WidgetLauncherLabel,
+    WidgetGreeting,
 }
 
 impl SettingsField {
-    pub const ALL: [SettingsField; 23] = [
+    pub const ALL: [SettingsField; 28] = [
         SettingsField::BookingMode,
         SettingsField::ExternalBookingProviderName,
         SettingsField::ExternalBookingUrl,
@@ -108,6 +114,11 @@ impl SettingsField {
         SettingsField::ExternalBookingWebhookEnabled,
         SettingsField::ConsentRequired,
         SettingsField::ForwardEnabled,
+        SettingsField::WidgetBrandColor,
+        SettingsField::WidgetTheme,
+        SettingsField::WidgetPosition,
+        SettingsField::WidgetLauncherLabel,
+        SettingsField::WidgetGreeting,
     ];
 
     pub fn json_name(self) -> &'static str {
@@ -137,6 +148,11 @@ impl SettingsField {
             SettingsField::ExternalBookingWebhookEnabled => "externalBookingWebhookEnabled",
             SettingsField::ConsentRequired => "consentRequired",
             SettingsField::ForwardEnabled => "forwardEnabled",
+            SettingsField::WidgetBrandColor => "widgetBrandColor",
+            SettingsField::WidgetTheme => "widgetTheme",
+            SettingsField::WidgetPosition => "widgetPosition",
+            SettingsField::WidgetLauncherLabel => "widgetLauncherLabel",
+            SettingsField::WidgetGreeting => "widgetGreeting",
         }
     }
 }
@@ -164,6 +180,13 @@ pub struct SettingsInput {
     pub retention_days: String,
     pub forward_enabled: bool,
     pub forward_url: String,
+    /// `#rrggbb`; empty means today's teal.
+    pub widget_brand_color: String,
+    pub widget_theme: String,
+    pub widget_position: String,
+    /// The business's own wording, shown as written; empty means our translated default.
+    pub widget_launcher_label: String,
+    pub widget_greeting: String,
 }
 
 /// One row of the per-service routing table as submitted.
@@ -220,6 +243,13 @@ pub struct Settings {
     /// Lead forwarding: handoff events are POSTed, signed, to this URL.
     pub forward_enabled: bool,
     pub forward_url: Option<Url>,
+    /// The widget's and the hosted page's look; `None`: today's teal.
+    pub widget_brand_color: Option<Rgb>,
+    pub widget_theme: Theme,
+    pub widget_position: Position,
+    /// Shown as written (not translated); `None`: our default in the visitor's language.
+    pub widget_launcher_label: Option<String>,
+    pub widget_greeting: Option<String>,
 }
 
 impl Default for Settings {
@@ -244,6 +274,11 @@ impl Default for Settings {
             retention_days: DEFAULT_RETENTION_DAYS,
             forward_enabled: false,
             forward_url: None,
+            widget_brand_color: None,
+            widget_theme: Theme::default(),
+            widget_position: Position::default(),
+            widget_launcher_label: None,
+            widget_greeting: None,
         }
     }
 }
@@ -390,6 +425,8 @@ const ROUTES_MAX: usize = 20;
 const KEYWORDS_MAX: usize = 10;
 const KEYWORD_MAX_CHARS: usize = 40;
 const CONSENT_MAX: usize = 300;
+const LAUNCHER_LABEL_MAX: usize = 40;
+const GREETING_MAX: usize = 200;
 /// How long personal fields are kept by default: half a year.
 pub const DEFAULT_RETENTION_DAYS: u32 = 180;
 const RETENTION_RANGE: std::ops::RangeInclusive<u32> = 7..=3650;
@@ -533,6 +570,37 @@ pub fn validate_settings(
             .ok(),
     };
 
+    let brand_color = match input.widget_brand_color.trim() {
+        "" => None,
+        raw => Rgb::parse(raw).or_else(|| {
+            fail(SettingsField::WidgetBrandColor, appearance::COLOR_INVALID);
+            None
+        }),
+    };
+    let theme = match input.widget_theme.trim().to_ascii_lowercase().as_str() {
+        "" => Theme::default(),
+        raw => Theme::parse(raw).unwrap_or_else(|| {
+            fail(SettingsField::WidgetTheme, appearance::THEME_INVALID);
+            Theme::default()
+        }),
+    };
+    let position = match input.widget_position.trim().to_ascii_lowercase().as_str() {
+        "" => Position::default(),
+        raw => Position::parse(raw).unwrap_or_else(|| {
+            fail(SettingsField::WidgetPosition, appearance::POSITION_INVALID);
+            Position::default()
+        }),
+    };
+    let launcher_label = short_text(&input.widget_launcher_label, LAUNCHER_LABEL_MAX)
+        .unwrap_or_else(|message| {
+            fail(SettingsField::WidgetLauncherLabel, message);
+            None
+        });
+    let greeting = short_text(&input.widget_greeting, GREETING_MAX).unwrap_or_else(|message| {
+        fail(SettingsField::WidgetGreeting, message);
+        None
+    });
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -555,6 +623,11 @@ pub fn validate_settings(
         retention_days,
         forward_enabled: input.forward_enabled,
         forward_url,
+        widget_brand_color: brand_color,
+        widget_theme: theme,
+        widget_position: position,
+        widget_launcher_label: launcher_label,
+        widget_greeting: greeting,
     })
 }
 
@@ -636,7 +709,9 @@ fn collapse(raw: &str) -> String {
 
 fn too_long(max: usize) -> &'static str {
     match max {
+        LAUNCHER_LABEL_MAX => "Please keep this under 40 characters.",
         PROVIDER_NAME_MAX => "Please keep this under 60 characters.",
+        GREETING_MAX => "Please keep this under 200 characters.",
         // DISCLAIMER_MAX and CONSENT_MAX
         DISCLAIMER_MAX => "Please keep this under 300 characters.",
         // UTM_MAX and EVENT_NAME_MAX
@@ -815,6 +890,11 @@ mod tests {
                 "externalBookingWebhookEnabled",
                 "consentRequired",
                 "forwardEnabled",
+                "widgetBrandColor",
+                "widgetTheme",
+                "widgetPosition",
+                "widgetLauncherLabel",
+                "widgetGreeting",
             ]
         );
     }
@@ -1090,6 +1170,57 @@ mod tests {
     }
 
     #[test]
+    fn refuses_appearance_it_cannot_draw() {
+        let errors = validate_settings(
+            &SettingsInput {
+                booking_mode: "internal".into(),
+                widget_brand_color: "teal".into(),
+                widget_theme: "sepia".into(),
+                widget_position: "top-left".into(),
+                widget_launcher_label: "x".repeat(41),
+                widget_greeting: "y".repeat(201),
+                ..SettingsInput::default()
+            },
+            Strictness::Save,
+        )
+        .unwrap_err();
+        let fields: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.json_name(), e.message))
+            .collect();
+        assert_eq!(
+            fields[..3],
+            [
+                ("widgetBrandColor", appearance::COLOR_INVALID),
+                ("widgetTheme", appearance::THEME_INVALID),
+                ("widgetPosition", appearance::POSITION_INVALID),
+            ]
+        );
+        assert_eq!(
+            fields[3..],
+            [
+                (
+                    "widgetLauncherLabel",
+                    "Please keep this under 40 characters."
+                ),
+                ("widgetGreeting", "Please keep this under 200 characters."),
+            ]
+        );
+        let defaults = validate_settings(
+            &SettingsInput {
+                booking_mode: "internal".into(),
+                ..SettingsInput::default()
+            },
+            Strictness::Save,
+        )
+        .unwrap();
+        assert_eq!(defaults.widget_brand_color, None, "empty is today's teal");
+        assert_eq!(defaults.widget_theme, Theme::Light);
+        assert_eq!(defaults.widget_position, Position::BottomRight);
+        assert_eq!(defaults.widget_launcher_label, None);
+    }
+
+    #[test]
     fn accepts_a_complete_form() {
         let input = SettingsInput {
             booking_mode: " External ".into(),
@@ -1124,6 +1255,11 @@ mod tests {
             retention_days: " 90 ".into(),
             forward_enabled: true,
             forward_url: "https://crm.example/hooks/handoff".into(),
+            widget_brand_color: " #1E3A8A ".into(),
+            widget_theme: " Dark".into(),
+            widget_position: "BOTTOM-LEFT".into(),
+            widget_launcher_label: "  Book  a  visit ".into(),
+            widget_greeting: "Hi! Ask me anything.".into(),
         };
         let settings = validate_settings(&input, Strictness::Save).unwrap();
         assert_eq!(
@@ -1161,6 +1297,11 @@ mod tests {
                 retention_days: 90,
                 forward_enabled: true,
                 forward_url: Some(Url::parse("https://crm.example/hooks/handoff").unwrap()),
+                widget_brand_color: Some(Rgb(0x1e, 0x3a, 0x8a)),
+                widget_theme: Theme::Dark,
+                widget_position: Position::BottomLeft,
+                widget_launcher_label: Some("Book a visit".into()),
+                widget_greeting: Some("Hi! Ask me anything.".into()),
             }
         );
         assert_eq!(settings.provider(), Provider::Acuity);

@@ -104,6 +104,24 @@ fn settings_input() -> impl Strategy<Value = SettingsInput> {
         any::<bool>(),
         url.clone(),
     );
+    let look = (
+        text(
+            &[
+                "",
+                "#0f766e",
+                "#FFEB3B",
+                "#fff",
+                "teal",
+                "#12345g",
+                " #1e3a8a ",
+            ],
+            10,
+        ),
+        text(&["", "light", "dark", "auto", "Dark", "sepia"], 8),
+        text(&["", "bottom-right", "bottom-left", "top-left"], 14),
+        text(&["", "Book now", "Reserva tu cita"], 50),
+        text(&["", "Hi! How can I help?"], 220),
+    );
     (
         (mode, name, url, embed, disclaimer),
         (
@@ -115,7 +133,7 @@ fn settings_input() -> impl Strategy<Value = SettingsInput> {
             event,
         ),
         proptest::collection::vec(service, 0..40),
-        privacy,
+        (privacy, look),
     )
         .prop_map(
             |(
@@ -123,12 +141,15 @@ fn settings_input() -> impl Strategy<Value = SettingsInput> {
                 (source, campaign, prefill, webhook, provider, event),
                 services,
                 (
-                    service_routes,
-                    consent_required,
-                    consent_text,
-                    retention_days,
-                    forward_enabled,
-                    forward_url,
+                    (
+                        service_routes,
+                        consent_required,
+                        consent_text,
+                        retention_days,
+                        forward_enabled,
+                        forward_url,
+                    ),
+                    (brand, theme, position, launcher, greeting),
                 ),
             )| SettingsInput {
                 booking_mode: mode,
@@ -149,6 +170,11 @@ fn settings_input() -> impl Strategy<Value = SettingsInput> {
                 retention_days,
                 forward_enabled,
                 forward_url,
+                widget_brand_color: brand,
+                widget_theme: theme,
+                widget_position: position,
+                widget_launcher_label: launcher,
+                widget_greeting: greeting,
             },
         )
 }
@@ -173,6 +199,8 @@ fn check_settings((input, strictness): (SettingsInput, Strictness)) -> TestCaseR
                 (&s.external_booking_provider_name, 60),
                 (&s.external_booking_disclaimer, 300),
                 (&s.external_booking_completion_event_name, 100),
+                (&s.widget_launcher_label, 40),
+                (&s.widget_greeting, 200),
             ] {
                 if let Some(value) = value {
                     clean_text(value, max)?;

@@ -12,7 +12,7 @@ use crate::{
     repo::{Client, ClientId, SecretChange, SettingsMeta, SettingsUpdate},
 };
 use handoff_core::{
-    forward,
+    appearance, forward,
     lead::{clean_field, Field},
     settings::{
         validate_origin, validate_settings, BookingMode, EmbedMode, FieldDef, Kind, Raw,
@@ -533,6 +533,27 @@ fn json_of(stored: Stored) -> Value {
         Stored::Int(n) => json!(n),
         Stored::List(l) => json!(l),
     }
+}
+
+/// The colours the widget paints with, chosen once on the server from the brand colour (so
+/// the visitor's browser downloads no contrast maths): text on the brand, and per theme the
+/// brand as text and the launcher's outline where the brand alone is too faint.
+pub fn palette_json(s: &Settings) -> Value {
+    let p = appearance::palette(s.widget_brand_color.unwrap_or(appearance::DEFAULT_BRAND));
+    let scheme = |s: &appearance::Scheme| {
+        json!({
+            "surface": s.surface.hex(),
+            "ink": s.ink.hex(),
+            "brandText": s.brand_text.hex(),
+            "outline": s.outline.map(appearance::Rgb::hex),
+        })
+    };
+    json!({
+        "brand": p.brand.hex(),
+        "onBrand": p.on_brand.hex(),
+        "light": scheme(&p.light),
+        "dark": scheme(&p.dark),
+    })
 }
 
 /// The fields widget-config shows (public), under their JSON names.

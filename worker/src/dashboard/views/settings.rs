@@ -3,7 +3,11 @@
 use maud::{html, Markup};
 
 use super::{csrf_field, layout, notice, paths, Frame, NoticeKind, Section};
-use handoff_core::settings::RouteInput;
+use handoff_core::{
+    appearance::{self, palette, ratio_label, Position, Rgb, Scheme, Theme},
+    i18n::Lang,
+    settings::RouteInput,
+};
 
 use crate::settings::{IframeCheck, SettingsForm};
 
@@ -191,6 +195,7 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                     (field(v, "services", "Services", Some("One per line; the assistant offers them as quick replies (up to 30)."),
                         textarea(v, "services", &f.input.services.join("\n"), 4, true)))
                 }
+                (appearance_section(v))
                 section.card #routes {
                     h2 { "Booking links per service" }
                     p.muted { "Optional. Book a service through its own provider — massages on one, classes on another. A visitor who picks the service, or mentions it or one of its keywords, goes to its link; everyone else goes to the booking page above. Routed services are offered as quick replies first." }
@@ -301,4 +306,86 @@ pub fn settings(v: &SettingsView<'_>) -> String {
             }
         },
     )
+}
+
+/// How readable the chosen colour is where it is drawn, as the page explains it.
+fn scheme_line(page: &str, s: &Scheme) -> Markup {
+    html! {
+        li {
+            "Launcher on a " (page) " page: " strong { (ratio_label(s.brand_ratio)) }
+            @if s.outline.is_some() {
+                " — below 3:1, so the launcher gets a contrasting outline there"
+            } @else { " (at least 3:1)" }
+            @if s.brand_text != s.surface && s.brand_text == s.ink {
+                "; links and chips use the text colour instead, which reads at 4.5:1 or more"
+            }
+            "."
+        }
+    }
+}
+
+fn appearance_section(v: &SettingsView<'_>) -> Markup {
+    let f = &v.form.input;
+    let shown = Rgb::parse(&f.widget_brand_color).unwrap_or(appearance::DEFAULT_BRAND);
+    let p = palette(shown);
+    let on = if p.on_brand == appearance::WHITE {
+        "White"
+    } else {
+        "Black"
+    };
+    let theme = Theme::parse(f.widget_theme.trim()).unwrap_or_default();
+    let position = Position::parse(f.widget_position.trim()).unwrap_or_default();
+    let en = Lang::En.strings();
+    html! {
+        section.card #appearance {
+            h2 { "Widget appearance" }
+            p.muted { "How the widget and your hosted booking page look. Your wording is shown as you write it; leave a field empty for ours, in each visitor's language." }
+            (field(v, "widgetBrandColor", "Brand colour", Some("# and six hex digits, like #0f766e. Empty: our teal."), html! {
+                div.color-row {
+                    svg.swatch width="32" height="32" viewBox="0 0 32 32" aria-hidden="true" focusable="false" {
+                        rect x="1" y="1" width="30" height="30" rx="6" fill=(p.brand.hex()) stroke="#4b5563" {}
+                    }
+                    input #widgetBrandColor name="widgetBrandColor" type="text" value=(f.widget_brand_color)
+                        placeholder=(appearance::DEFAULT_BRAND.hex()) maxlength="7" spellcheck="false" autocomplete="off"
+                        aria-invalid=[v.error("widgetBrandColor").map(|_| "true")]
+                        aria-describedby=[described_by(v, "widgetBrandColor", true)];
+                }
+            }))
+            div.contrast #widgetBrandColor-contrast aria-live="polite" {
+                p { "With " code { (p.brand.hex()) } ":" }
+                ul {
+                    li { (on) " text on it: " strong { (ratio_label(p.on_brand_ratio)) } " (WCAG AA needs 4.5:1)." }
+                    (scheme_line("light", &p.light))
+                    (scheme_line("dark", &p.dark))
+                }
+            }
+            div.two {
+                (field(v, "widgetTheme", "Theme", None, html! {
+                    select #widgetTheme name="widgetTheme" aria-invalid=[v.error("widgetTheme").map(|_| "true")] {
+                        @for t in Theme::ALL {
+                            option value=(t.as_str()) selected[t == theme] {
+                                @match t { Theme::Light => "Light", Theme::Dark => "Dark", Theme::Auto => "Follow the visitor's device" }
+                            }
+                        }
+                    }
+                }))
+                (field(v, "widgetPosition", "Launcher position", None, html! {
+                    select #widgetPosition name="widgetPosition" aria-invalid=[v.error("widgetPosition").map(|_| "true")] {
+                        @for pos in Position::ALL {
+                            option value=(pos.as_str()) selected[pos == position] {
+                                @match pos { Position::BottomRight => "Bottom right", Position::BottomLeft => "Bottom left" }
+                            }
+                        }
+                    }
+                }))
+            }
+            (field(v, "widgetLauncherLabel", "Launcher button text", Some(&format!("Up to 40 characters. Empty: “{}” (in the visitor's language).", en.book)), html! {
+                input #widgetLauncherLabel name="widgetLauncherLabel" type="text" value=(f.widget_launcher_label) maxlength="40"
+                    aria-invalid=[v.error("widgetLauncherLabel").map(|_| "true")]
+                    aria-describedby=[described_by(v, "widgetLauncherLabel", true)];
+            }))
+            (field(v, "widgetGreeting", "Greeting", Some("Up to 200 characters: the assistant's first message. Empty: ours, which names your business and asks what they'd like to book."),
+                textarea(v, "widgetGreeting", &f.widget_greeting, 2, true)))
+        }
+    }
 }
