@@ -11,7 +11,6 @@
 mod api;
 pub mod conversation;
 mod dom;
-mod heap;
 mod view;
 
 use std::cell::{Cell, RefCell};
@@ -27,6 +26,15 @@ use api::Opts;
 use conversation::{ContactLink, Conversation, Effect, Input};
 use handoff_core::i18n::Strings;
 use view::View;
+
+/// The allocator: a free list (lol_alloc) rather than Rust's default dlmalloc, which is ~3 KB
+/// gzipped of the widget's 40 KB budget; the widget allocates a few KB of short strings per
+/// answer. The wasm32-unknown-unknown target without `atomics` has no threads.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: single-threaded target (see the cfg above).
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 /// How long a framed booking page may take to load before the link replaces it.
 const FRAME_TIMEOUT_MS: i32 = 6000;
