@@ -234,7 +234,13 @@ impl View {
         show(&self.form, prompt.is_some());
         if let Some(prompt) = prompt {
             self.label.set_text_content(Some(prompt.label));
-            set_attr(&self.input, "autocomplete", prompt.autocomplete);
+            set_attrs(
+                &self.input,
+                &[
+                    ("autocomplete", prompt.hints.autocomplete),
+                    ("inputmode", prompt.hints.inputmode),
+                ],
+            );
             if prompt.invalid {
                 set_attr(&self.input, "aria-invalid", "true");
             } else {

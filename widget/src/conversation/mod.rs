@@ -22,8 +22,8 @@ use answers::Answers;
 pub use effects::{Effect, SendOutcome};
 use model::State;
 pub use model::{
-    is_web_url, Card, Chip, Config, Consent, ContactLink, Embed, Message, Page, Prompt, Speaker,
-    Step,
+    is_web_url, AnswerKind, Card, Chip, Config, Consent, ContactLink, Embed, InputHints, Message,
+    Page, Prompt, Speaker, Step,
 };
 
 /// What the visitor (or the network, for `Sent`) did.
@@ -220,16 +220,17 @@ impl Conversation {
     /// The answer box, shown only while a question is open.
     pub fn prompt(&self) -> Option<Prompt> {
         let t = self.t();
-        let (label, autocomplete) = match self.step()? {
-            Step::Intro | Step::Service => (t.prompt_service, "off"),
-            Step::Time => (t.prompt_time, "off"),
-            Step::Name => (t.prompt_name, "name"),
-            Step::Contact => (t.prompt_contact, "email"),
-            Step::Notes => (t.prompt_notes, "off"),
+        let step = self.step()?;
+        let label = match step {
+            Step::Intro | Step::Service => t.prompt_service,
+            Step::Time => t.prompt_time,
+            Step::Name => t.prompt_name,
+            Step::Contact => t.prompt_contact,
+            Step::Notes => t.prompt_notes,
         };
         Some(Prompt {
             label,
-            autocomplete,
+            hints: step.kind().hints(),
             invalid: self.last_invalid,
         })
     }

@@ -1,6 +1,6 @@
-//! What the dialogue is about and what it shows: the business's public config, the questions,
-//! the transcript's messages, and the parts of the panel (chips, prompt, consent line, card)
-//! that `view` draws.
+//! What the dialogue is about and what it shows: the business's public config, the questions
+//! and how their answer box is typed in, the transcript's messages, and the parts of the panel
+//! (chips, prompt, consent line, card) that `view` draws.
 
 use handoff_core::i18n::{fill, Lang};
 use handoff_core::lead::{self, Contact};
@@ -98,6 +98,54 @@ pub enum Step {
     Notes,
 }
 
+impl Step {
+    /// What kind of answer the question takes.
+    pub fn kind(self) -> AnswerKind {
+        match self {
+            Step::Intro | Step::Service | Step::Time | Step::Notes => AnswerKind::Text,
+            Step::Name => AnswerKind::Name,
+            Step::Contact => AnswerKind::Contact,
+        }
+    }
+}
+
+/// The kinds of answer the questions take; each tells the browser how to help type it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerKind {
+    /// The visitor's own words (service, time, notes): nothing to fill in from a profile.
+    Text,
+    Name,
+    /// An email address or a phone number, whichever the visitor gives.
+    Contact,
+}
+
+/// The answer box's `autocomplete` and `inputmode`. The box stays `type="text"` for every
+/// kind: the contact question takes a phone number too, which `type="email"` would flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InputHints {
+    pub autocomplete: &'static str,
+    pub inputmode: &'static str,
+}
+
+impl AnswerKind {
+    pub fn hints(self) -> InputHints {
+        let (autocomplete, inputmode) = match self {
+            // "off": a service or a time is not a profile field; the standard keyboard
+            // ("none" would hide the on-screen keyboard altogether).
+            AnswerKind::Text => ("off", "text"),
+            AnswerKind::Name => ("name", "text"),
+            // One autofill token only: most visitors have an email saved, and it is what the
+            // business prefers. The email keyboard (@ and . at hand) still has digits a tap
+            // away, as the text keyboard does, so a phone number is no harder to type.
+            AnswerKind::Contact => ("email", "email"),
+        };
+        InputHints {
+            autocomplete,
+            inputmode,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Speaker {
     Bot,
@@ -125,7 +173,7 @@ pub struct Chip<'a> {
 pub struct Prompt {
     /// Text of the visually hidden `<label>`.
     pub label: &'static str,
-    pub autocomplete: &'static str,
+    pub hints: InputHints,
     /// The last answer was rejected.
     pub invalid: bool,
 }
@@ -213,6 +261,41 @@ mod tests {
     use super::*;
     use crate::conversation::testing::*;
     use handoff_core::i18n::Lang;
+
+    #[test]
+    fn each_question_tells_the_browser_what_to_fill_in() {
+        let cases = [
+            (Step::Intro, ("off", "text")),
+            (Step::Service, ("off", "text")),
+            (Step::Time, ("off", "text")),
+            (Step::Name, ("name", "text")),
+            (Step::Contact, ("email", "email")),
+            (Step::Notes, ("off", "text")),
+        ];
+        for (step, (autocomplete, inputmode)) in cases {
+            assert_eq!(
+                step.kind().hints(),
+                InputHints {
+                    autocomplete,
+                    inputmode
+                },
+                "{step:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_open_questions_prompt_carries_its_hints() {
+        let mut c = start(spa());
+        assert_eq!(c.prompt().map(|p| p.hints), Some(AnswerKind::Text.hints()));
+        say(&mut c, "can I book a massage Friday afternoon?");
+        assert_eq!(c.prompt().map(|p| p.hints), Some(AnswerKind::Name.hints()));
+        say(&mut c, "Ada");
+        assert_eq!(
+            c.prompt().map(|p| p.hints),
+            Some(AnswerKind::Contact.hints())
+        );
+    }
 
     #[test]
     fn only_http_and_https_urls_are_links() {
