@@ -37,8 +37,9 @@ wasm-opt -Oz --converge --strip-debug --strip-producers --low-memory-unused -oci
 # wasm-bindgen names every import `__wbg_<method>_<16 hex digits>` and the glue spells each
 # one out again: ~100 random-looking names that gzip cannot shrink (-1.6 KB wasm, -0.8 KB
 # glue). wasm-opt renames imports, exports and the module to one or two letters and prints
-# the old -> new map, which the glue is then rewritten with.
-wasm-opt --minify-imports-and-exports-and-modules "${FEATURES[@]}" \
+# the old -> new map, which the glue is then rewritten with. The target_features section it
+# would write is for toolchains, not browsers (-83 B).
+wasm-opt --minify-imports-and-exports-and-modules --strip-target-features "${FEATURES[@]}" \
   -o "$DIST/handoff_widget_bg.wasm" "$BINDGEN/opt.wasm" >"$BINDGEN/names.json"
 node --input-type=module - "$BINDGEN/handoff_widget.js" "$BINDGEN/names.json" "$DIST/handoff_widget_bg.wasm" <<'JS'
 import { readFileSync, writeFileSync } from 'node:fs';

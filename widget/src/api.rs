@@ -4,10 +4,12 @@
 
 use handoff_core::i18n::Lang;
 use handoff_core::lead::Field;
+use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, XmlHttpRequest, XmlHttpRequestResponseType};
 
 use crate::conversation::{Config, Embed, Page, SendOutcome};
-use crate::dom::{self, get, Element, Object, Xhr};
+use crate::dom::{self, get};
 
 /// A slow network must not leave the visitor on "Sending…" forever.
 const SEND_TIMEOUT_MS: u32 = 20_000;
@@ -62,8 +64,8 @@ pub fn parse_config(config: &JsValue, lang: Lang) -> Option<Config> {
     }
     let mut services = Vec::new();
     let list = get(config, "services");
-    if dom::Array::is_array(&list) {
-        let list: &dom::Array = list.unchecked_ref();
+    if Array::is_array(&list) {
+        let list: &Array = list.unchecked_ref();
         for i in 0..list.length() {
             if services.len() == 30 {
                 break;
@@ -157,7 +159,8 @@ pub fn send_handoff(
     .concat();
     let lang = opts.lang;
     let answer = done.clone();
-    let sent = call("POST", &url, &dom::stringify(&body), move |status, json| {
+    let body = js_sys::JSON::stringify(&body).map(String::from).ok();
+    let sent = call("POST", &url, body.as_deref(), move |status, json| {
         match outcome(status, &json) {
             // The business requires consent, perhaps only since the config was read: read it
             // again, so the visitor sees the wording they are asked to agree to.
@@ -167,7 +170,7 @@ pub fn send_handoff(
                     message: message.clone(),
                     consent: None,
                 };
-                let reread = call("GET", &config_url, &JsValue::NULL, move |_, config| {
+                let reread = call("GET", &config_url, None, move |_, config| {
                     reply(SendOutcome::NeedsConsent {
                         message: message.clone(),
                         consent: parse_config(&config, lang).and_then(|c| c.consent),
@@ -185,30 +188,32 @@ pub fn send_handoff(
     }
 }
 
-/// One request with a JSON body (none when `body` is null); `done` gets the status (0 when
-/// there was no answer at all) and the answer's JSON (null when it is not JSON).
+/// One request with a JSON body (or none); `done` gets the status (0 when there was no
+/// answer at all) and the answer's JSON (null when it is not JSON).
 /// XMLHttpRequest rather than `fetch`: its one `loadend` event carries status and body, so
 /// the wasm needs no promise chain or async executor (measured: ~2.3 KB gzipped less than
-/// `fetch` with wasm-bindgen-futures).
+/// `fetch` with wasm-bindgen-futures). `responseType = "json"`: the browser parses the
+/// answer, which never crosses into the wasm as text.
 fn call(
     method: &str,
     url: &str,
-    body: &JsValue,
+    body: Option<&str>,
     done: impl Fn(u16, JsValue) + 'static,
 ) -> Result<(), JsValue> {
-    let xhr = Xhr::new();
+    let xhr = XmlHttpRequest::new()?;
     xhr.open(method, url)?;
-    if !body.is_null() {
-        xhr.set_request_header("content-type", "application/json");
+    if body.is_some() {
+        xhr.set_request_header("content-type", "application/json")?;
     }
     xhr.set_timeout(SEND_TIMEOUT_MS);
+    xhr.set_response_type(XmlHttpRequestResponseType::Json);
     // `loadend` follows load, error, timeout and abort alike: exactly one answer per request.
     let answered = xhr.clone();
     crate::listen(&xhr, "loadend", move |_| {
-        let json = dom::parse(&answered.response_text()).unwrap_or(JsValue::NULL);
-        done(answered.status(), json);
+        let json = answered.response().unwrap_or(JsValue::NULL);
+        done(answered.status().unwrap_or(0), json);
     });
-    xhr.send(body)
+    xhr.send_with_opt_str(body)
 }
 
 /// Maps the contract's statuses to what the dialogue does next.

@@ -2,7 +2,7 @@
 //! loads this module and the client's widget config, then calls [`mount`].
 //!
 //! Split like wasm-bindgen's todomvc example: `conversation` is the pure state machine,
-//! `view` draws it, `api` speaks HTTP, `dom` binds the browser APIs they use, and this file
+//! `view` draws it, `api` speaks HTTP, `dom` reads JSON-shaped JS objects, and this file
 //! wires events between them.
 //! Nothing here panics on purpose; if something does, the panic hook swaps the widget for the
 //! failure view (apology, direct booking link, contact links), and no personal data is ever
@@ -11,18 +11,30 @@
 mod api;
 pub mod conversation;
 mod dom;
-mod heap;
 mod view;
 
 use std::cell::{Cell, RefCell};
 
+use js_sys::{Function, Object};
 use wasm_bindgen::prelude::*;
+use web_sys::{
+    CustomEvent, CustomEventInit, Element, Event, EventTarget, HtmlInputElement, KeyboardEvent,
+    ShadowRoot, Window,
+};
 
 use api::Opts;
 use conversation::{ContactLink, Conversation, Effect, Input};
-use dom::{CustomEvent, DataLayer, Element, Event, EventTarget, Object, ShadowRoot};
 use handoff_core::i18n::Strings;
 use view::View;
+
+/// The allocator: a free list (lol_alloc) rather than Rust's default dlmalloc, which is ~3 KB
+/// gzipped of the widget's 40 KB budget; the widget allocates a few KB of short strings per
+/// answer. The wasm32-unknown-unknown target without `atomics` has no threads.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    // SAFETY: single-threaded target (see the cfg above).
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 /// How long a framed booking page may take to load before the link replaces it.
 const FRAME_TIMEOUT_MS: i32 = 6000;
@@ -96,8 +108,8 @@ struct App {
     view: View,
     opts: Opts,
     host: Element,
-    /// The page's `window`, for Google Tag Manager's `dataLayer`.
-    window: JsValue,
+    /// The page's `window`: timers, and Google Tag Manager's `dataLayer`.
+    window: Option<Window>,
 }
 
 impl App {
@@ -112,13 +124,13 @@ impl App {
         );
         let host = opts.host.clone().unwrap_or_else(|| root.host());
         let mode = if opts.inline { "inline" } else { "launcher" };
-        host.set_attribute("data-handoff-widget", mode);
+        let _ = host.set_attribute("data-handoff-widget", mode);
         let app: &'static App = Box::leak(Box::new(App {
             convo: RefCell::new(Conversation::new(config, opts.page.clone(), opts.lang)),
             view,
             opts,
             host,
-            window: root.owner_document().default_view(),
+            window: root.owner_document().and_then(|doc| doc.default_view()),
         }));
         app.view.render(&app.convo.borrow());
 
@@ -173,7 +185,7 @@ impl App {
     /// A framed booking page that has not loaded within `FRAME_TIMEOUT_MS` gives way to the
     /// plain link (a provider may refuse framing in ways the server's probe could not see).
     fn watch_frame(&'static self) {
-        let Some(frame) = self.view.frame() else {
+        let (Some(frame), Some(window)) = (self.view.frame(), &self.window) else {
             return;
         };
         let loaded: &'static Cell<bool> = Box::leak(Box::new(Cell::new(false)));
@@ -183,37 +195,43 @@ impl App {
                 self.handle(Input::FrameFailed);
             }
         });
-        dom::set_timeout(&timeout, FRAME_TIMEOUT_MS);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            timeout.as_ref().unchecked_ref(),
+            FRAME_TIMEOUT_MS,
+        );
         timeout.forget();
     }
 
     fn on_click(&'static self, event: &Event) {
-        let Some(target) = event.target() else {
+        // Clicks inside the shadow root land on the widget's own elements.
+        let Some(target) = event.target().map(JsCast::unchecked_into::<Element>) else {
             return;
         };
+        let closest = |selector| target.closest(selector).ok().flatten();
         // Continue links navigate by themselves; we only tell the host page.
-        if target.closest("a.hw-continue,a.hw-raw").is_some() {
+        if closest("a.hw-continue,a.hw-raw").is_some() {
             let id = self.convo.borrow().handoff_id().map(str::to_string);
             if let Some(id) = id {
                 self.tell_host("handoff:continue_clicked", &id);
             }
             return;
         }
-        let Some(control) = target.closest("[data-act]") else {
+        let Some(control) = closest("[data-act]") else {
             return;
         };
-        let input = match control.get_attribute("data-act").as_string().as_deref() {
+        let input = match control.get_attribute("data-act").as_deref() {
             Some("toggle") => return self.set_open(!self.view.is_open()),
             Some("close") => return self.set_open(false),
             // A chip answers with its own label, as if typed.
-            Some("chip") => Input::Answer(dom::string(control.text_content())),
+            Some("chip") => Input::Answer(control.text_content().unwrap_or_default()),
             Some("skip") => Input::Skip,
             Some("confirm") => Input::Confirm,
             // The consent box keeps its own state: the conversation is told and nothing is
             // redrawn (a redraw would move focus and read the whole card out again).
             Some("agree") => {
                 if let Ok(mut convo) = self.convo.try_borrow_mut() {
-                    convo.update(Input::Agree(control.checked()));
+                    let tick: &HtmlInputElement = control.unchecked_ref();
+                    convo.update(Input::Agree(tick.checked()));
                 }
                 return;
             }
@@ -227,16 +245,18 @@ impl App {
     fn on_submit(&'static self, event: &Event) {
         event.prevent_default();
         let input = self.view.input();
-        let value = dom::string(input.value());
+        let value = input.value();
         if value.trim().is_empty() {
-            return input.focus();
+            let _ = input.focus();
+            return;
         }
         input.set_value("");
         self.handle(Input::Answer(value));
     }
 
     fn on_keydown(&self, event: &Event) {
-        let escape = event.key().as_string().as_deref() == Some("Escape");
+        // Listened to as `keydown`, so always a keyboard event.
+        let escape = event.unchecked_ref::<KeyboardEvent>().key() == "Escape";
         if escape && !self.opts.inline && self.view.is_open() {
             self.set_open(false);
         }
@@ -248,19 +268,25 @@ impl App {
         let id = JsValue::from(handoff_id);
         let detail = Object::new();
         dom::set(&detail, "handoffId", &id);
-        let init = Object::new();
-        dom::set(&init, "bubbles", &JsValue::TRUE);
-        dom::set(&init, "composed", &JsValue::TRUE);
-        dom::set(&init, "detail", &detail);
-        self.host.dispatch_event(&CustomEvent::new(name, &init));
-        let data_layer = dom::get(&self.window, "dataLayer");
-        if dom::Array::is_array(&data_layer) {
+        let init = CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = self.host.dispatch_event(&event);
+        }
+        let Some(window) = &self.window else {
+            return;
+        };
+        let data_layer = dom::get(window, "dataLayer");
+        if js_sys::Array::is_array(&data_layer) {
             let entry = Object::new();
             dom::set(&entry, "event", &name.into());
             dom::set(&entry, "handoffId", &id);
             // Through the array's own `push`: GTM replaces it to process events. Its errors
             // are the host page's business, never ours.
-            let _ = data_layer.unchecked_into::<DataLayer>().push(&entry);
+            let push: Function = dom::get(&data_layer, "push").unchecked_into();
+            let _ = push.call1(&data_layer, &entry);
         }
     }
 }
@@ -268,6 +294,6 @@ impl App {
 /// Adds a listener for the page's lifetime (the widget is never unmounted).
 fn listen(target: &EventTarget, kind: &str, handler: impl FnMut(Event) + 'static) {
     let closure = Closure::<dyn FnMut(Event)>::new(handler);
-    target.add_event_listener(kind, &closure);
+    let _ = target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
     closure.forget();
 }

@@ -6,8 +6,10 @@ use std::cell::Cell;
 
 use handoff_core::i18n::{fill, Strings};
 
+use wasm_bindgen::JsCast;
+use web_sys::{CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, Node, ShadowRoot};
+
 use crate::conversation::{Card, ContactLink, Conversation, Embed, Speaker};
-use crate::dom::{self, CssStyleSheet, Document, Element, Node, ShadowRoot};
 
 const CSS: &str = include_str!("style.css");
 const PANEL_ID: &str = "hw-panel";
@@ -26,7 +28,7 @@ pub struct View {
     chips: Element,
     form: Element,
     label: Element,
-    input: Element,
+    input: HtmlInputElement,
     /// (conversation generation, messages already in the log): the log is appended to, not
     /// redrawn, so screen readers announce only what is new.
     drawn: Cell<(u32, usize)>,
@@ -35,10 +37,10 @@ pub struct View {
 /// Empties `root` and gives it our stylesheet: adopted (a strict `style-src` CSP does not block
 /// constructed sheets), else a `<style>` element.
 fn reset(doc: &Document, root: &ShadowRoot) {
-    root.set_text_content("");
+    root.set_text_content(None);
     let adopted = CssStyleSheet::new().and_then(|sheet| {
         sheet.replace_sync(CSS)?;
-        root.set_adopted_style_sheets(&dom::Array::of(&sheet));
+        root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
         Ok(())
     });
     if adopted.is_err() {
@@ -47,22 +49,41 @@ fn reset(doc: &Document, root: &ShadowRoot) {
 }
 
 /// Appends `<tag class="class">text</tag>` to `parent` (no class or text when empty).
+/// The DOM cannot refuse a constant tag name; were it to, the panic hook shows the failure view.
 fn add(doc: &Document, parent: &Node, tag: &str, class: &str, text: &str) -> Element {
-    let el = doc.create_element(tag);
+    // Not `expect`: that would ship `JsValue`'s Debug formatting.
+    let Ok(el) = doc.create_element(tag) else {
+        panic!("createElement");
+    };
     if !class.is_empty() {
-        el.set_attribute("class", class);
+        set_attr(&el, "class", class);
     }
     if !text.is_empty() {
-        el.set_text_content(text);
+        el.set_text_content(Some(text));
     }
-    parent.append_child(&el);
+    let _ = parent.append_child(&el);
     el
+}
+
+/// `setAttribute` throws only for names that are not XML names, and ours are constants.
+fn set_attr(el: &Element, name: &str, value: &str) {
+    let _ = el.set_attribute(name, value);
 }
 
 fn set_attrs(el: &Element, attrs: &[(&str, &str)]) {
     for (name, value) in attrs {
-        el.set_attribute(name, value);
+        set_attr(el, name, value);
     }
+}
+
+/// Every element the widget creates is an HTML element.
+fn focus(el: &Element) {
+    let _ = el.unchecked_ref::<HtmlElement>().focus();
+}
+
+/// Empties an element (`textContent = ""` drops every child).
+fn clear(el: &Node) {
+    el.set_text_content(None);
 }
 
 fn button(doc: &Document, parent: &Node, class: &str, act: &str, text: &str) -> Element {
@@ -85,14 +106,18 @@ fn contact_cta(doc: &Document, parent: &Node, intro: &str, links: &[ContactLink]
     let list = add(doc, parent, "p", "hw-contact", "");
     for link in links {
         let class = if link.is_phone { "hw-tel" } else { "hw-mail" };
-        add(doc, &list, "a", class, &link.label).set_attribute("href", &link.href);
+        set_attr(
+            &add(doc, &list, "a", class, &link.label),
+            "href",
+            &link.href,
+        );
     }
 }
 
 impl View {
     /// Builds the launcher (unless inline), the panel, the log and the answer form.
     pub fn build(root: &ShadowRoot, business: &str, inline: bool, t: &'static Strings) -> View {
-        let doc = root.owner_document();
+        let doc = document(root);
         reset(&doc, root);
         let launcher = (!inline).then(|| {
             let b = button(&doc, root, "hw-launcher", "toggle", t.book);
@@ -119,8 +144,9 @@ impl View {
         let title = add(&doc, &head, "p", "hw-title", business);
         add(&doc, &title, "span", "", t.assistant);
         if !inline {
-            panel.set_attribute("hidden", "");
-            button(&doc, &head, "hw-close", "close", "\u{d7}").set_attribute("aria-label", t.close);
+            set_attr(&panel, "hidden", "");
+            let close = button(&doc, &head, "hw-close", "close", "\u{d7}");
+            set_attr(&close, "aria-label", t.close);
         }
         let body = add(&doc, &panel, "div", "hw-body", "");
         let log = add(&doc, &body, "div", "hw-log", "");
@@ -130,9 +156,9 @@ impl View {
         set_attrs(&card, &[("aria-live", "polite"), ("tabindex", "-1")]);
         let chips = add(&doc, &body, "div", "hw-chips", "");
         let form = add(&doc, &panel, "form", "hw-form", "");
-        form.set_attribute("novalidate", "");
+        set_attr(&form, "novalidate", "");
         let label = add(&doc, &form, "label", "hw-sr", "");
-        label.set_attribute("for", INPUT_ID);
+        set_attr(&label, "for", INPUT_ID);
         let input = add(&doc, &form, "input", "hw-input", "");
         set_attrs(
             &input,
@@ -143,7 +169,11 @@ impl View {
                 ("placeholder", t.placeholder),
             ],
         );
-        add(&doc, &form, "button", "hw-send", t.send).set_attribute("type", "submit");
+        set_attr(
+            &add(&doc, &form, "button", "hw-send", t.send),
+            "type",
+            "submit",
+        );
         View {
             doc,
             t,
@@ -155,7 +185,7 @@ impl View {
             chips,
             form,
             label,
-            input,
+            input: input.unchecked_into(),
             drawn: Cell::new((0, 0)),
         }
     }
@@ -164,7 +194,7 @@ impl View {
         &self.form
     }
 
-    pub fn input(&self) -> &Element {
+    pub fn input(&self) -> &HtmlInputElement {
         &self.input
     }
 
@@ -178,20 +208,24 @@ impl View {
             return;
         };
         show(&self.panel, open);
-        launcher.set_attribute("aria-expanded", if open { "true" } else { "false" });
+        set_attr(
+            launcher,
+            "aria-expanded",
+            if open { "true" } else { "false" },
+        );
         self.scroll_to_end();
     }
 
     pub fn focus_launcher(&self) {
         if let Some(launcher) = &self.launcher {
-            launcher.focus();
+            focus(launcher);
         }
     }
 
     pub fn render(&self, c: &Conversation) {
         self.render_log(c);
         self.render_card(c);
-        self.chips.set_text_content("");
+        clear(&self.chips);
         for chip in c.chips() {
             let act = if chip.skip { "skip" } else { "chip" };
             button(&self.doc, &self.chips, "hw-chip", act, chip.label);
@@ -199,13 +233,18 @@ impl View {
         let prompt = c.prompt();
         show(&self.form, prompt.is_some());
         if let Some(prompt) = prompt {
-            self.label.set_text_content(prompt.label);
-            self.input
-                .set_attribute("autocomplete", prompt.autocomplete);
+            self.label.set_text_content(Some(prompt.label));
+            set_attrs(
+                &self.input,
+                &[
+                    ("autocomplete", prompt.hints.autocomplete),
+                    ("inputmode", prompt.hints.inputmode),
+                ],
+            );
             if prompt.invalid {
-                self.input.set_attribute("aria-invalid", "true");
+                set_attr(&self.input, "aria-invalid", "true");
             } else {
-                self.input.remove_attribute("aria-invalid");
+                let _ = self.input.remove_attribute("aria-invalid");
             }
         }
         self.scroll_to_end();
@@ -219,17 +258,17 @@ impl View {
             return;
         }
         if c.prompt().is_some() {
-            return self.input.focus();
+            return focus(&self.input);
         }
-        match self.card.query_selector("input,a,button") {
-            Some(control) => control.focus(),
-            None => self.card.focus(),
+        match self.card.query_selector("input,a,button").ok().flatten() {
+            Some(control) => focus(&control),
+            None => focus(&self.card),
         }
     }
 
     /// The framed booking page, while one is shown.
     pub fn frame(&self) -> Option<Element> {
-        self.card.query_selector("iframe.hw-frame")
+        self.card.query_selector("iframe.hw-frame").ok().flatten()
     }
 
     fn scroll_to_end(&self) {
@@ -240,7 +279,7 @@ impl View {
         let messages = c.transcript();
         let (generation, drawn) = self.drawn.get();
         let from = if generation != c.generation() || drawn > messages.len() {
-            self.log.set_text_content("");
+            clear(&self.log);
             0
         } else {
             drawn
@@ -259,7 +298,7 @@ impl View {
     fn render_card(&self, c: &Conversation) {
         let (doc, t) = (&self.doc, self.t);
         let card: &Node = &self.card;
-        card.set_text_content("");
+        clear(card);
         let business = c.config().business_name.as_str();
         let links = c.config().contact_links(c.lang());
         let reach = fill(t.reach_questions, business);
@@ -277,7 +316,7 @@ impl View {
                     let tick = add(doc, &line, "input", "", "");
                     set_attrs(&tick, &[("type", "checkbox"), ("data-act", "agree")]);
                     if consent.agreed {
-                        tick.set_attribute("checked", "");
+                        set_attr(&tick, "checked", "");
                     }
                     add(doc, &line, "span", "", consent.text);
                     if let Some(error) = consent.error {
@@ -338,7 +377,7 @@ impl View {
                 direct_url,
             } => {
                 let error = add(doc, card, "div", "hw-error", "");
-                error.set_attribute("role", "alert");
+                set_attr(&error, "role", "alert");
                 add(doc, &error, "p", "", message);
                 if let Some(url) = direct_url {
                     top_link(doc, &error, "hw-direct", url, t.open_booking_page);
@@ -358,10 +397,15 @@ impl View {
 /// Shows or hides with the `hidden` attribute.
 fn show(el: &Element, shown: bool) {
     if shown {
-        el.remove_attribute("hidden");
+        let _ = el.remove_attribute("hidden");
     } else {
-        el.set_attribute("hidden", "");
+        set_attr(el, "hidden", "");
     }
+}
+
+/// The document a shadow root lives in (a node in a page always has one).
+fn document(root: &ShadowRoot) -> Document {
+    root.owner_document().expect("document")
 }
 
 /// The last resort when the widget itself fails: an apology, the direct link and the contact
@@ -372,10 +416,10 @@ pub fn render_broken(
     contacts: &[ContactLink],
     t: &'static Strings,
 ) {
-    let doc = root.owner_document();
+    let doc = document(root);
     reset(&doc, root);
     let boxed = add(&doc, root, "div", "hw-broken hw-error", "");
-    boxed.set_attribute("role", "alert");
+    set_attr(&boxed, "role", "alert");
     add(&doc, &boxed, "p", "", t.broken);
     top_link(&doc, &boxed, "hw-direct", direct_url, t.open_booking_page);
     contact_cta(&doc, &boxed, t.contact_business, contacts);
