@@ -149,6 +149,16 @@ impl View {
             set_attr(&close, "aria-label", t.close);
         }
         let body = add(&doc, &panel, "div", "hw-body", "");
+        // The conversation scrolls: keyboard and screen-reader users can focus it to scroll
+        // back through what was said (WCAG 2.1.1; axe `scrollable-region-focusable`).
+        set_attrs(
+            &body,
+            &[
+                ("tabindex", "0"),
+                ("role", "region"),
+                ("aria-label", t.assistant),
+            ],
+        );
         let log = add(&doc, &body, "div", "hw-log", "");
         set_attrs(&log, &[("role", "log"), ("aria-live", "polite")]);
         let card = add(&doc, &body, "div", "hw-card", "");
