@@ -91,7 +91,9 @@ CREATE TABLE booking_handoffs (
   -- When the personal fields were erased (retention or a right-to-erasure request).
   erased_at INTEGER,
   -- The visitor's language at capture ('en', 'es'); the redirect's own pages speak it.
-  lang TEXT CHECK (lang IS NULL OR length(lang) <= 8)
+  lang TEXT CHECK (lang IS NULL OR length(lang) <= 8),
+  -- The visitor's first touch (core's attribution keys, JSON); blanked on erasure.
+  attribution TEXT
 );
 
 CREATE INDEX idx_handoffs_client_created ON booking_handoffs (client_id, created_at DESC, id DESC);

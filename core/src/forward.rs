@@ -96,6 +96,8 @@ pub struct ForwardHandoff<'a> {
     pub redirected_at: Option<i64>,
     pub completed_at: Option<i64>,
     pub erased: bool,
+    /// Where the lead came from (attribution key, value), in the API's key order.
+    pub attribution: &'a [(&'static str, String)],
 }
 
 /// The JSON body: `{type, timestamp, data}` as the convention recommends. The data is the
@@ -120,6 +122,11 @@ pub fn payload(event: ForwardEvent, occurred_at: i64, h: &ForwardHandoff) -> Str
             "redirectedAt": time(h.redirected_at),
             "completedAt": time(h.completed_at),
             "erased": h.erased,
+            "attribution": if h.attribution.is_empty() {
+                Value::Null
+            } else {
+                Value::Object(h.attribution.iter().map(|(k, v)| (k.to_string(), Value::from(v.as_str()))).collect())
+            },
         }
     })
     .to_string()
@@ -221,6 +228,10 @@ mod tests {
             redirected_at: Some(60_000),
             completed_at: None,
             erased: false,
+            attribution: &[
+                ("utmSource", "newsletter".into()),
+                ("gclid", "TEST123".into()),
+            ],
         };
         let body: Value =
             serde_json::from_str(&payload(ForwardEvent::Redirected, 60_000, &h)).unwrap();
@@ -230,6 +241,10 @@ mod tests {
         assert_eq!(body["data"]["notes"], "line\nbreak");
         assert_eq!(body["data"]["redirectedAt"], "1970-01-01T00:01:00.000Z");
         assert_eq!(body["data"]["completedAt"], Value::Null);
+        assert_eq!(
+            body["data"]["attribution"],
+            serde_json::json!({"utmSource": "newsletter", "gclid": "TEST123"})
+        );
         assert_eq!(
             ForwardEvent::parse("handoff.completed"),
             Some(ForwardEvent::Completed)

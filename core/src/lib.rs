@@ -20,6 +20,8 @@ pub mod useragent;
 #[cfg(feature = "server")]
 pub mod appearance;
 #[cfg(feature = "server")]
+pub mod attribution;
+#[cfg(feature = "server")]
 pub mod crypto;
 #[cfg(feature = "server")]
 pub mod csv;

@@ -13,7 +13,7 @@ pub const ERASE_NEEDS_IDENTIFIER: &str =
 /// The columns an erasure blanks, with the text each keeps (`None`: emptied). Kept: id,
 /// status and times, requested service, industry, provider and route (no personal data,
 /// and the funnel).
-pub const ERASED_COLUMNS: [(&str, Option<&str>); 9] = [
+pub const ERASED_COLUMNS: [(&str, Option<&str>); 10] = [
     ("customer_name", Some(ERASED_NAME)),
     ("customer_email", None),
     ("customer_phone", None),
@@ -23,6 +23,8 @@ pub const ERASED_COLUMNS: [(&str, Option<&str>); 9] = [
     ("user_agent", None),
     ("ip_hash", None),
     ("metadata", None),
+    // Click ids and landing paths point at one visit.
+    ("attribution", None),
 ];
 
 /// Who a right-to-erasure request is about, as typed by the admin.

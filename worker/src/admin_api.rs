@@ -1,7 +1,8 @@
 //! The admin JSON API, authenticated with a client's admin key (`Authorization: Bearer …`).
 //! The key decides the effective client; a handoff of any other client is a plain 404.
 use handoff_core::{
-    crypto::hash_admin_key, id::HandoffId, pipeline::parse_query, status::HandoffStatus,
+    attribution::Attribution, crypto::hash_admin_key, id::HandoffId, pipeline::parse_query,
+    status::HandoffStatus,
 };
 use serde_json::{json, Value};
 use worker::{Request, Response};
@@ -142,6 +143,19 @@ fn iso(ms: Option<Millis>) -> Value {
     ms.map(|ms| json!(ms.iso8601())).unwrap_or(Value::Null)
 }
 
+/// Where the lead came from, as its keys; null when nothing was recorded.
+pub fn attribution_json(a: &Attribution) -> Value {
+    if a.is_empty() {
+        return Value::Null;
+    }
+    Value::Object(
+        a.pairs()
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect(),
+    )
+}
+
 pub fn handoff_json(app: &App, h: &HandoffRow) -> Value {
     json!({
         "id": h.id.as_str(),
@@ -166,6 +180,7 @@ pub fn handoff_json(app: &App, h: &HandoffRow) -> Value {
         "routeService": h.route_service,
         "consentAt": iso(h.consent_at),
         "erasedAt": iso(h.erased_at),
+        "attribution": attribution_json(&h.attribution()),
         "continueUrl": links::continue_url(&app.edge, h.id.as_str()),
     })
 }

@@ -1,6 +1,7 @@
 //! Storing a visitor's booking request: shared by the widget API and the hosted booking page,
 //! so both rate-limit, validate, redact and fail over in exactly the same way.
 use handoff_core::{
+    attribution::Attribution,
     crypto::hash_ip,
     i18n::Lang,
     id::HandoffId,
@@ -39,6 +40,7 @@ pub async fn capture_lead(
     input: &LeadInput,
     consent_given: bool,
     lang: Lang,
+    attribution: &Attribution,
 ) -> AppResult<Captured> {
     let ip_hash = http::header(req, "CF-Connecting-IP")
         .and_then(|ip| app.ip_salt().map(|salt| hash_ip(&salt, &ip)));
@@ -106,6 +108,7 @@ pub async fn capture_lead(
         route_service: target.as_ref().and_then(|t| t.route),
         consent_at: (s.consent_required && consent_given).then_some(app.now),
         lang,
+        attribution,
     };
     if let Err(e) = app.repo.insert_handoff(&client.id, &new).await {
         return Err(AppError::CaptureFailed {

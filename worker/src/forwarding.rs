@@ -89,6 +89,7 @@ async fn attempt(d: &DueDelivery, secrets_key: Option<&[u8]>, now: i64) -> Attem
         };
     };
     let h = &d.handoff;
+    let attribution = h.attribution();
     let body = payload(
         event,
         d.occurred_at.get(),
@@ -107,6 +108,7 @@ async fn attempt(d: &DueDelivery, secrets_key: Option<&[u8]>, now: i64) -> Attem
             redirected_at: h.redirected_at.map(Millis::get),
             completed_at: h.completed_at.map(Millis::get),
             erased: h.erased_at.is_some(),
+            attribution: attribution.pairs(),
         },
     );
     let timestamp = now / 1000;

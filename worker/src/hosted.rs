@@ -5,6 +5,7 @@
 //! it), else the browser's `Accept-Language`, else English. The form posts back to its own URL,
 //! so the answer keeps the language.
 use handoff_core::{
+    attribution::Attribution,
     copy,
     i18n::{fill, Lang},
     lead::{Field, LeadInput},
@@ -31,6 +32,9 @@ struct FormState {
     input: LeadInput,
     errors: Vec<(&'static str, &'static str)>,
     notice: Option<String>,
+    /// The page that sent the visitor here (origin and path), carried through the form so
+    /// the capture can say where the lead came from.
+    referrer: Option<String>,
 }
 
 impl FormState {
@@ -83,7 +87,20 @@ async fn page(app: &App, mut req: Request, slug: &str) -> AppResult<Response> {
         lang,
     };
     if req.method() != worker::Method::Post {
-        return Ok(page.form(200, &FormState::default()));
+        let referrer = http::header(&req, "Referer")
+            .filter(|r| !r.starts_with(app.edge.as_str()))
+            .and_then(|r| {
+                Attribution::from_landing("/", [], Some(&r))
+                    .get("referrer")
+                    .map(str::to_string)
+            });
+        return Ok(page.form(
+            200,
+            &FormState {
+                referrer,
+                ..FormState::default()
+            },
+        ));
     }
     // A form posted from another site is not this visitor's request.
     if http::header(&req, "Sec-Fetch-Site").as_deref() == Some("cross-site") {
@@ -116,9 +133,18 @@ async fn page(app: &App, mut req: Request, slug: &str) -> AppResult<Response> {
     let consent = form
         .iter()
         .any(|(k, v)| k == "consentGiven" && !v.is_empty());
+    let referrer = http::form_field(&form, "firstReferrer").map(str::to_string);
+    // This page's own landing URL (the form posts back to it, query and all).
+    let url = req.url()?;
+    let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let attribution = Attribution::from_landing(
+        url.path(),
+        query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        referrer.as_deref(),
+    );
     let input = lead_from_form(form, app);
     Ok(
-        match capture_lead(app, &req, &client, &input, consent, lang).await {
+        match capture_lead(app, &req, &client, &input, consent, lang, &attribution).await {
             Ok(captured) => page.done(captured.continue_url.as_deref()),
             Err(AppError::Validation(errors)) => page.form(
                 422,
@@ -126,6 +152,7 @@ async fn page(app: &App, mut req: Request, slug: &str) -> AppResult<Response> {
                     input: input.for_redisplay(),
                     errors,
                     notice: None,
+                    referrer,
                 },
             ),
             Err(AppError::CaptureFailed { fallback_url, .. }) => {
@@ -140,6 +167,7 @@ async fn page(app: &App, mut req: Request, slug: &str) -> AppResult<Response> {
                         input: input.for_redisplay(),
                         errors: Vec::new(),
                         notice: Some(e.message_in(lang)),
+                        referrer,
                     },
                 )
             }
@@ -234,6 +262,7 @@ impl Page<'_> {
             @if let Some(notice) = &state.notice { p.error role="alert" { (notice) } }
             @if !state.errors.is_empty() { p.error role="alert" { (pages.check_fields) } }
             form method="post" novalidate {
+                @if let Some(referrer) = &state.referrer { input type="hidden" name="firstReferrer" value=(referrer); }
                 (field(lang, state, Field::RequestedService, "text", Some(pages.hint_service), services))
                 @if !s.services.is_empty() {
                     datalist id="services" { @for service in &s.services { option value=(service) {} } }

@@ -3,7 +3,9 @@
 //! Both are cross-origin by nature (the widget runs on the business's site), so both answer
 //! CORS only to the origins that client allowed, with `Vary: Origin`. The client is named by
 //! its public slug and verified by that origin; no other id is accepted from the caller.
-use handoff_core::{copy, i18n::Lang, lead::LeadInput, settings::BookingMode};
+use handoff_core::{
+    attribution::Attribution, copy, i18n::Lang, lead::LeadInput, settings::BookingMode,
+};
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
@@ -141,6 +143,8 @@ struct CaptureBody {
     industry: Option<String>,
     /// The visitor ticked the business's consent line (only asked when it requires one).
     consent_given: Option<bool>,
+    /// The visitor's first touch as the loader recorded it (core's attribution keys).
+    attribution: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl From<&CaptureBody> for LeadInput {
@@ -169,7 +173,20 @@ async fn capture(app: &App, visit: &Visit, mut req: Request) -> AppResult<Respon
     let body = http::read_body(&mut req, CAPTURE_BODY_LIMIT).await?;
     let input: CaptureBody = http::parse_json(&body)?;
     let consent = input.consent_given.unwrap_or(false);
-    let captured = capture_lead(app, &req, client, &(&input).into(), consent, lang).await?;
+    let attribution = Attribution::from_pairs(
+        input
+            .attribution
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+    .map_err(|_| {
+        AppError::BadRequest(
+            "The request body has an invalid field: attribution has an unknown key.".into(),
+        )
+    })?;
+    let lead = LeadInput::from(&input);
+    let captured = capture_lead(app, &req, client, &lead, consent, lang, &attribution).await?;
 
     let s = &client.settings;
     let body = match captured.continue_url {

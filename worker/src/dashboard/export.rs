@@ -1,6 +1,6 @@
 //! `GET /dashboard/export.csv`: the current filter's handoffs as CSV (RFC 4180, formula
 //! cells neutralised by core), keyset-paged through the database so memory stays bounded.
-use handoff_core::{csv, pipeline::parse_query, time::iso8601_from_millis};
+use handoff_core::{attribution::KEYS, csv, pipeline::parse_query, time::iso8601_from_millis};
 use worker::{Request, Response};
 
 use super::auth::Signed;
@@ -64,7 +64,15 @@ fn record(edge: &url::Url, h: &HandoffRow) -> String {
         text(&h.external_booking_url_used),
         links::continue_url(edge, h.id.as_str()),
     ];
-    csv::record(cells.iter().map(String::as_str))
+    // Where the lead came from: one column per attribution key, after the handoff's own.
+    let attribution = h.attribution();
+    let first_touch = KEYS.iter().map(|k| attribution.get(k.name).unwrap_or(""));
+    csv::record(cells.iter().map(String::as_str).chain(first_touch))
+}
+
+/// The header: the handoff's columns, then the attribution keys.
+fn header() -> impl Iterator<Item = &'static str> {
+    HEADER.iter().copied().chain(KEYS.iter().map(|k| k.name))
 }
 
 pub async fn csv(app: &App, signed: &Signed, req: Request) -> AppResult<Response> {
@@ -72,7 +80,7 @@ pub async fn csv(app: &App, signed: &Signed, req: Request) -> AppResult<Response
     let (query, _) = parse_query(url.query_pairs());
     // A byte-order mark so spreadsheet apps read the file as UTF-8.
     let mut body = String::from("\u{feff}");
-    body.push_str(&csv::record(HEADER));
+    body.push_str(&csv::record(header()));
     let mut cursor = None;
     let mut rows = 0;
     let mut truncated = false;

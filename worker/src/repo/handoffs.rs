@@ -1,5 +1,5 @@
 //! Booking handoffs: the capture's insert, the redirect's click, and status moves.
-use handoff_core::{i18n::Lang, id::HandoffId, status::HandoffStatus};
+use handoff_core::{attribution::Attribution, i18n::Lang, id::HandoffId, status::HandoffStatus};
 use serde::Deserialize;
 use worker::query;
 
@@ -40,6 +40,37 @@ pub struct HandoffRow {
     pub erased_at: Option<Millis>,
     /// The visitor's language tag at capture (`None` before it was recorded).
     pub lang: Option<String>,
+    /// Where the lead came from (core's attribution keys, as JSON).
+    attribution: Option<String>,
+}
+
+impl HandoffRow {
+    /// Where the lead came from; empty when nothing was recorded (or it was erased).
+    pub fn attribution(&self) -> Attribution {
+        let stored: serde_json::Map<String, serde_json::Value> = self
+            .attribution
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_default();
+        Attribution::from_pairs(
+            stored
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?))),
+        )
+        .unwrap_or_default()
+    }
+}
+
+/// The JSON an attribution is stored as; `None` when there is nothing to store.
+fn attribution_json(a: &Attribution) -> Option<String> {
+    (!a.is_empty()).then(|| {
+        let map: serde_json::Map<String, serde_json::Value> = a
+            .pairs()
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::from(v.as_str())))
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    })
 }
 
 /// What a capture stores.
@@ -55,6 +86,7 @@ pub struct NewHandoff<'a> {
     pub consent_at: Option<i64>,
     /// The language the visitor spoke; the redirect's own pages answer in it.
     pub lang: Lang,
+    pub attribution: &'a Attribution,
 }
 
 /// The outcome of a conditional status change.
@@ -74,8 +106,8 @@ impl Repo {
 &self.db,
 "INSERT INTO booking_handoffs (id, client_id, created_at, source_page, industry, customer_name, \
                  customer_email, customer_phone, requested_service, preferred_date_time_text, notes, status, \
-                 planned_url, planned_at, user_agent, ip_hash, provider_name_used, route_service, consent_at, lang) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'new', ?12, ?3, ?13, ?14, ?15, ?16, ?17, ?18)",
+                 planned_url, planned_at, user_agent, ip_hash, provider_name_used, route_service, consent_at, lang, attribution) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'new', ?12, ?3, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 h.id.as_str(),
 client.as_str(),
 h.created_at,
@@ -94,6 +126,7 @@ h.provider_name,
 h.route_service,
 h.consent_at,
 h.lang.tag(),
+attribution_json(h.attribution),
 )?
             .run()
             .await

@@ -137,7 +137,7 @@ pub const HANDOFF_COLUMNS: &str =
     "id, created_at, source_page, industry, customer_name, customer_email, \
     customer_phone, requested_service, preferred_date_time_text, notes, status, redirected_at, \
     redirect_count, completed_at, completed_by, abandoned_at, abandoned_by, external_booking_url_used, \
-    provider_name_used, route_service, consent_at, erased_at, lang";
+    provider_name_used, route_service, consent_at, erased_at, lang, attribution";
 
 /// [`HANDOFF_COLUMNS`] of the table aliased `alias`.
 pub fn handoff_columns_of(alias: &str) -> String {

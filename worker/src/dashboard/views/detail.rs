@@ -1,6 +1,8 @@
 //! One handoff: its timeline, everything the visitor gave us, and the status actions core
 //! allows from where it stands.
-use handoff_core::{pipeline::display_time, provider::Provider, status::HandoffStatus};
+use handoff_core::{
+    attribution::Attribution, pipeline::display_time, provider::Provider, status::HandoffStatus,
+};
 use maud::{html, Markup};
 
 use super::{
@@ -221,7 +223,39 @@ pub fn detail(v: &DetailView<'_>) -> String {
                         dt { "Reference" } dd { code { (h.id) } }
                     }
                 }
+                (first_touch(&h.attribution()))
             }
         },
     )
+}
+
+/// Where the lead came from, as the visitor's first touch recorded it.
+fn first_touch(a: &Attribution) -> Markup {
+    fn label(name: &str) -> &str {
+        match name {
+            "landingPage" => "Landing page",
+            "referrer" => "Came from",
+            "utmSource" => "utm_source",
+            "utmMedium" => "utm_medium",
+            "utmCampaign" => "utm_campaign",
+            "utmTerm" => "utm_term",
+            "utmContent" => "utm_content",
+            "liFatId" => "li_fat_id",
+            other => other,
+        }
+    }
+    html! {
+        section.card aria-labelledby="source-h" {
+            h2 #source-h { "Where it came from" }
+            @if a.is_empty() {
+                p.muted { "Nothing was recorded: a direct visit, or details erased." }
+            } @else {
+                dl.fields {
+                    @for (name, value) in a.pairs() {
+                        dt { (label(name)) } dd.break { (value) }
+                    }
+                }
+            }
+        }
+    }
 }
