@@ -7,7 +7,9 @@ use crate::text::{char_len, strip_controls};
 use url::Url;
 
 mod fields;
+mod urls;
 pub use fields::{FieldDef, Kind, Raw, Stored, FIELDS};
+pub use urls::*;
 
 /// `internal` is request-only: the lead is captured and the business follows up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -387,18 +389,10 @@ pub enum Strictness {
 pub const BOOKING_MODE_INVALID: &str = "Choose request-only or external booking.";
 pub const EMBED_MODE_INVALID: &str = "Choose redirect or iframe.";
 pub const URL_REQUIRED: &str = "External booking needs your booking page URL.";
-pub const URL_NOT_ABSOLUTE: &str = "Enter the full booking link, starting with https://.";
-pub const URL_NOT_HTTPS: &str = "Booking links must use https://.";
-pub const URL_HAS_CREDENTIALS: &str = "Booking links can't contain a username or password.";
-pub const URL_TOO_LONG: &str = "Please keep this under 2048 characters.";
 pub const UTM_CHARSET: &str = "Use letters, numbers, dots, dashes or underscores.";
 pub const WEBHOOK_PROVIDER_REQUIRED: &str = "Choose which provider sends the webhook.";
 pub const TOO_MANY_SERVICES: &str = "Please list at most 30 services.";
 pub const SERVICE_TOO_LONG: &str = "Please keep each service under 80 characters.";
-pub const ORIGIN_INVALID: &str = "Enter an origin like https://example.com.";
-pub const ORIGIN_NOT_HTTPS: &str = "Origins must use https:// (http only for localhost).";
-pub const ORIGIN_NOT_BARE: &str =
-    "Enter just the scheme and host, like https://example.com, with no path, query or fragment.";
 pub const ROUTE_INCOMPLETE: &str = "Each routed service needs a name and its booking link.";
 pub const ROUTE_URL_INVALID: &str =
     "Each routed booking link must be a full https:// address without a username or password.";
@@ -411,10 +405,7 @@ pub const RETENTION_INVALID: &str = "Keep personal data for 7 to 3650 days.";
 pub const FORWARD_URL_REQUIRED: &str = "Enter the address that should receive your handoffs.";
 pub const FORWARD_URL_INVALID: &str =
     "Enter a full https:// address (http only for localhost), without a username or password.";
-pub const SLUG_INVALID: &str =
-    "Use 2 to 40 lowercase letters, numbers or dashes, not starting or ending with a dash.";
 
-const URL_MAX_CHARS: usize = 2048;
 const PROVIDER_NAME_MAX: usize = 60;
 const DISCLAIMER_MAX: usize = 300;
 const UTM_MAX: usize = 100;
@@ -759,74 +750,6 @@ fn clean_services(raw: &[String]) -> Result<Vec<String>, &'static str> {
         return Err(TOO_MANY_SERVICES);
     }
     Ok(services)
-}
-
-/// http is only for a developer's own machine.
-fn is_loopback_host(url: &Url) -> bool {
-    matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"))
-}
-
-/// An absolute https URL (http only for localhost), with a host and no credentials.
-pub fn validate_booking_url(raw: &str) -> Result<Url, &'static str> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err(URL_NOT_ABSOLUTE);
-    }
-    if char_len(raw) > URL_MAX_CHARS {
-        return Err(URL_TOO_LONG);
-    }
-    let url = Url::parse(raw).map_err(|_| URL_NOT_ABSOLUTE)?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback_host(&url) => {}
-        _ => return Err(URL_NOT_HTTPS),
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(URL_NOT_ABSOLUTE);
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(URL_HAS_CREDENTIALS);
-    }
-    Ok(url)
-}
-
-/// `scheme://host[:port]` only; returns the origin as browsers send it (no trailing slash,
-/// lowercase punycode host, default port omitted).
-pub fn validate_origin(raw: &str) -> Result<String, &'static str> {
-    let raw = raw.trim();
-    let url = Url::parse(raw).map_err(|_| ORIGIN_INVALID)?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback_host(&url) => {}
-        "http" => return Err(ORIGIN_NOT_HTTPS),
-        _ => return Err(ORIGIN_INVALID),
-    }
-    if url.host_str().is_none_or(str::is_empty)
-        || !url.username().is_empty()
-        || url.password().is_some()
-    {
-        return Err(ORIGIN_INVALID);
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(ORIGIN_NOT_BARE);
-    }
-    Ok(url.origin().ascii_serialization())
-}
-
-/// 2..=40 of `[a-z0-9-]`, not starting or ending with '-'; input is trimmed and lowercased.
-pub fn validate_slug(raw: &str) -> Result<String, &'static str> {
-    let slug = raw.trim().to_ascii_lowercase();
-    let ok = (2..=40).contains(&slug.len())
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-');
-    if ok {
-        Ok(slug)
-    } else {
-        Err(SLUG_INVALID)
-    }
 }
 
 #[cfg(test)]
