@@ -34,7 +34,7 @@ const fn write(run: AdminHandler) -> Admin {
     Admin { write: true, run }
 }
 
-const ROUTES: &[Route<Admin>] = &[
+pub(crate) const ROUTES: &[Route<Admin>] = &[
     Route {
         methods: GET,
         pattern: "/api/v1/admin/handoffs",
@@ -80,7 +80,7 @@ const ROUTES: &[Route<Admin>] = &[
 
 /// Diagnostics for the scale test, only where the bench var is set: the query plans of this
 /// client's pipeline statements for the given filter.
-const BENCH_ROUTES: &[Route<Admin>] = &[Route {
+pub(crate) const BENCH_ROUTES: &[Route<Admin>] = &[Route {
     methods: GET,
     pattern: "/api/v1/admin/diagnostics/pipeline-plan",
     handler: read(|app, client, req, _| Box::pin(pipeline_plan(app, client, req))),

@@ -15,7 +15,7 @@ use crate::{
 type Handler = fn(&Request, &Params) -> Option<Response>;
 
 /// The widget's files: no D1, no request context.
-const ROUTES: &[Route<Handler>] = &[
+pub(crate) const ROUTES: &[Route<Handler>] = &[
     Route {
         methods: GET_HEAD,
         pattern: "/widget.js",

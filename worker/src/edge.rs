@@ -11,13 +11,13 @@ use crate::{
     router::{dispatch, Handler, Route, Verb, GET_HEAD},
 };
 
-const ROUTES: &[Route<Handler>] = &[Route {
+pub(crate) const ROUTES: &[Route<Handler>] = &[Route {
     methods: GET_HEAD,
     pattern: "/healthz",
     handler: |app, _, _| Box::pin(health(app)),
 }];
 
-const BENCH_ROUTES: &[Route<Handler>] = &[
+pub(crate) const BENCH_ROUTES: &[Route<Handler>] = &[
     Route {
         methods: GET_HEAD,
         pattern: "/bench/static-redirect",

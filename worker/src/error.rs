@@ -163,3 +163,87 @@ fn log_error(line: &str) {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_its_status_code_and_a_sentence_that_leaks_nothing() {
+        let cases = [
+            (AppError::NotFound, 404, "not_found"),
+            (
+                AppError::MethodNotAllowed("GET, HEAD".into()),
+                405,
+                "method_not_allowed",
+            ),
+            (
+                AppError::BadRequest("The request body is not valid JSON.".into()),
+                400,
+                "bad_request",
+            ),
+            (AppError::Unauthorized, 401, "unauthorized"),
+            (AppError::ForbiddenOrigin, 403, "origin_not_allowed"),
+            (AppError::CrossSite, 403, "cross_site"),
+            (AppError::FormExpired, 403, "form_expired"),
+            (AppError::BookingUnavailable, 409, "booking_unavailable"),
+            (AppError::Conflict("That slug is taken."), 409, "conflict"),
+            (AppError::PayloadTooLarge(16384), 413, "payload_too_large"),
+            (
+                AppError::UnsupportedMediaType,
+                415,
+                "unsupported_media_type",
+            ),
+            (
+                AppError::Validation(vec![("customerName", "x")]),
+                422,
+                "validation",
+            ),
+            (AppError::RateLimited, 429, "rate_limited"),
+            (
+                AppError::CaptureFailed {
+                    cause: "D1_ERROR: secret detail".into(),
+                    fallback_url: None,
+                },
+                503,
+                "capture_failed",
+            ),
+            (
+                AppError::Unconfigured("SESSION_KEY is not set"),
+                503,
+                "unavailable",
+            ),
+            (
+                AppError::Storage("D1_ERROR: no such table".into()),
+                503,
+                "unavailable",
+            ),
+            (
+                AppError::Internal("panicked at src/x.rs".into()),
+                500,
+                "internal",
+            ),
+        ];
+        for (e, status, code) in cases {
+            assert_eq!((e.status(), e.code()), (status, code), "{e:?}");
+            for lang in Lang::ALL {
+                let sentence = e.message_in(lang);
+                assert!(!sentence.is_empty());
+                // Internals stay in the log.
+                assert!(
+                    !sentence.contains("D1_ERROR") && !sentence.contains("src/"),
+                    "{sentence}"
+                );
+            }
+        }
+        assert_eq!(
+            AppError::MethodNotAllowed("POST, OPTIONS".into()).message(),
+            "This address only accepts POST, OPTIONS."
+        );
+        assert_ne!(
+            AppError::RateLimited.message_in(Lang::Es),
+            AppError::RateLimited.message_in(Lang::En),
+            "what a visitor meets is in their language"
+        );
+    }
+}

@@ -46,7 +46,7 @@ impl FormState {
     }
 }
 
-const ROUTES: &[Route<Handler>] = &[Route {
+pub(crate) const ROUTES: &[Route<Handler>] = &[Route {
     methods: &[Verb::Get, Verb::Head, Verb::Post],
     pattern: "/b/:slug",
     handler: |app, req, p| Box::pin(async move { page(app, req, p.get("slug")).await }),

@@ -135,6 +135,40 @@ async fn route(req: Request, env: Env) -> (Response, Option<repo::ClientId>) {
 #[cfg(test)]
 mod tests {
     use super::Surface;
+    use crate::router::{Route, Verb};
+
+    /// A surface's table: every pattern is under the surface's own prefix (so the entry point
+    /// sends its requests there), and no path and method is declared twice.
+    fn check<H>(surface: Surface, routes: &[Route<H>]) {
+        for (i, a) in routes.iter().enumerate() {
+            assert_eq!(Surface::of(a.pattern), surface, "{}", a.pattern);
+            assert!(!a.methods.is_empty(), "{} takes no method", a.pattern);
+            assert!(!a.methods.contains(&Verb::Other));
+            for b in &routes[i + 1..] {
+                let overlap = a.methods.iter().any(|m| b.methods.contains(m));
+                assert!(
+                    !(a.pattern == b.pattern && overlap),
+                    "{} declared twice",
+                    a.pattern
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_surface_declares_each_route_once_under_its_own_prefix() {
+        check(Surface::Assets, crate::assets::ROUTES);
+        check(Surface::Edge, crate::edge::ROUTES);
+        check(Surface::Edge, crate::edge::BENCH_ROUTES);
+        check(Surface::Widget, crate::widget_api::ROUTES);
+        check(Surface::Redirect, crate::redirect::ROUTES);
+        check(Surface::Hosted, crate::hosted::ROUTES);
+        check(Surface::Webhooks, crate::webhooks::ROUTES);
+        check(Surface::Admin, crate::admin_api::ROUTES);
+        check(Surface::Admin, crate::admin_api::BENCH_ROUTES);
+        check(Surface::Operator, crate::operator::ROUTES);
+        check(Surface::Dashboard, crate::dashboard::ROUTES);
+    }
 
     #[test]
     fn every_path_belongs_to_the_surface_of_its_prefix() {

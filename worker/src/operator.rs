@@ -175,7 +175,7 @@ async fn issue_admin_key(app: &App, mut req: Request, slug: &str) -> AppResult<R
     ))
 }
 
-const ROUTES: &[Route<Handler>] = &[
+pub(crate) const ROUTES: &[Route<Handler>] = &[
     Route {
         methods: POST,
         pattern: "/api/v1/operator/clients",

@@ -19,7 +19,7 @@ use crate::{
     router::{find, Handler, Route, Verb, GET_HEAD},
 };
 
-const ROUTES: &[Route<Handler>] = &[Route {
+pub(crate) const ROUTES: &[Route<Handler>] = &[Route {
     methods: GET_HEAD,
     pattern: "/r/:id",
     handler: |app, req, p| Box::pin(async move { follow(app, &req, p.get("id")).await }),

@@ -50,7 +50,7 @@ fn refusal(e: &AppError) -> Response {
     http::error_headers(e, answer(e.status(), outcome))
 }
 
-const ROUTES: &[Route<Handler>] = &[Route {
+pub(crate) const ROUTES: &[Route<Handler>] = &[Route {
     methods: POST,
     pattern: "/api/webhooks/external-booking/:provider",
     handler: |app, mut req, p| {

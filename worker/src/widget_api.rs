@@ -34,7 +34,7 @@ pub struct Visit {
 
 type WidgetHandler = for<'a> fn(&'a App, &'a Visit, Request) -> Reply<'a>;
 
-const ROUTES: &[Route<WidgetHandler>] = &[
+pub(crate) const ROUTES: &[Route<WidgetHandler>] = &[
     Route {
         methods: &[Verb::Get, Verb::Options],
         pattern: "/api/v1/widget-config",

@@ -42,7 +42,7 @@ pub enum Handler {
     Write(for<'a> fn(&'a App, &'a Signed, Form, Params) -> Reply<'a>),
 }
 
-const ROUTES: &[Route<Handler>] = &[
+pub(crate) const ROUTES: &[Route<Handler>] = &[
     Route {
         methods: GET_HEAD,
         pattern: paths::ASSET,
