@@ -50,7 +50,10 @@ CREATE TABLE client_settings (
   widget_theme TEXT NOT NULL DEFAULT 'light' CHECK (widget_theme IN ('light', 'dark', 'auto')),
   widget_position TEXT NOT NULL DEFAULT 'bottom-right' CHECK (widget_position IN ('bottom-right', 'bottom-left')),
   widget_launcher_label TEXT,
-  widget_greeting TEXT
+  widget_greeting TEXT,
+  -- Lead alerts: up to 5 addresses (JSON list) and when they are told.
+  alert_emails TEXT NOT NULL DEFAULT '[]',
+  alert_on TEXT NOT NULL DEFAULT 'off' CHECK (alert_on IN ('each_lead', 'off'))
 );
 
 CREATE TABLE booking_handoffs (
@@ -223,7 +226,10 @@ CREATE TABLE forward_deliveries (
   -- HTTP status of the last attempt, or NULL when it got no response.
   last_status INTEGER,
   last_error TEXT,
-  delivered_at INTEGER
+  delivered_at INTEGER,
+  -- 'forward' (the client's endpoint) or 'email' (a lead alert to recipient).
+  channel TEXT NOT NULL DEFAULT 'forward' CHECK (channel IN ('forward', 'email')),
+  recipient TEXT
 );
 
 CREATE INDEX idx_forward_due ON forward_deliveries (status, next_attempt_at);
@@ -250,4 +256,12 @@ WHEN NEW.status = 'completed_external' AND OLD.status IS NOT 'completed_external
 BEGIN
   INSERT INTO forward_deliveries (id, client_id, handoff_id, event_type, occurred_at, next_attempt_at)
     VALUES ('msg_' || lower(hex(randomblob(16))), NEW.client_id, NEW.id, 'handoff.completed', COALESCE(NEW.completed_at, 0), COALESCE(NEW.completed_at, 0));
+END;
+
+CREATE TRIGGER alert_on_created AFTER INSERT ON booking_handoffs
+WHEN (SELECT alert_on FROM client_settings WHERE client_id = NEW.client_id) = 'each_lead'
+BEGIN
+  INSERT INTO forward_deliveries (id, client_id, handoff_id, event_type, occurred_at, next_attempt_at, channel, recipient)
+    SELECT 'msg_' || lower(hex(randomblob(16))), NEW.client_id, NEW.id, 'handoff.created', NEW.created_at, NEW.created_at, 'email', value
+    FROM json_each((SELECT alert_emails FROM client_settings WHERE client_id = NEW.client_id));
 END;

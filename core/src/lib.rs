@@ -18,6 +18,8 @@ pub mod time;
 pub mod useragent;
 
 #[cfg(feature = "server")]
+pub mod alert;
+#[cfg(feature = "server")]
 pub mod appearance;
 #[cfg(feature = "server")]
 pub mod attribution;

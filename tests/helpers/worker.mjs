@@ -98,11 +98,15 @@ export async function startWorker(opts = {}) {
       SIGNIN_LIMITER: { namespace_id: '1002', simple: { limit: opts.signinLimit ?? 10_000, period: 60 } },
       WEBHOOK_LIMITER: { namespace_id: '1003', simple: { limit: opts.webhookLimit ?? 10_000, period: 60 } },
     },
+    // As wrangler.toml: lead alerts go through Email Service, which miniflare simulates by
+    // writing each message to a file (its path is printed to the runtime's output).
+    email: { send_email: [{ name: 'ALERT_EMAIL' }] },
     bindings: {
       OPERATOR_TOKEN: operatorToken,
       IP_SALT: 'test-ip-salt',
       SESSION_KEY: 'test-session-key',
       SECRETS_KEY: 'test-secrets-key',
+      ALERT_FROM: 'alerts@handoff.test',
       ...(opts.bindings ?? {}),
     },
     ...(opts.port !== undefined ? { host: '127.0.0.1', port: opts.port } : {}),

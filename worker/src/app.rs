@@ -15,8 +15,9 @@ pub struct App {
     pub edge: url::Url,
     /// Milliseconds since the epoch, read once per request.
     pub now: i64,
-    /// Set by a capture for a client that forwards leads: deliver its outbox after responding.
-    pub forward_kick: std::cell::RefCell<Option<ClientId>>,
+    /// Set by a capture that filled its client's outbox (lead forwarding, email alerts):
+    /// its first delivery attempt runs after the response.
+    pub outbox_kick: std::cell::RefCell<Option<ClientId>>,
 }
 
 impl App {
@@ -32,7 +33,7 @@ impl App {
             repo,
             edge,
             now: worker::Date::now().as_millis() as i64,
-            forward_kick: std::cell::RefCell::new(None),
+            outbox_kick: std::cell::RefCell::new(None),
         })
     }
 
@@ -86,22 +87,30 @@ impl App {
     }
 }
 
+/// The configured public origin, for work outside a request (the scheduled job's alerts).
+pub fn configured_origin(env: &Env) -> Option<url::Url> {
+    bare_origin(env.var("PUBLIC_ORIGIN").ok()?.to_string().trim())
+}
+
+/// `https://book.example` (a trailing `/` allowed; no path, query, fragment or credentials).
+fn bare_origin(configured: &str) -> Option<url::Url> {
+    let url = url::Url::parse(configured).ok()?;
+    let bare = matches!(url.scheme(), "http" | "https")
+        && url.host_str().is_some()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.path() == "/"
+        && url.query().is_none()
+        && url.fragment().is_none();
+    bare.then_some(url)
+}
+
 /// The origin links are built on: the configured one (`https://book.example`, a trailing `/`
 /// allowed; no path, query, fragment or credentials) when set and non-empty, else the
 /// request's own. `None`: a configured value that is not such an origin.
 fn public_origin(configured: Option<&str>, request: &url::Url) -> Option<url::Url> {
     let mut origin = match configured.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => {
-            let url = url::Url::parse(c).ok()?;
-            let bare = matches!(url.scheme(), "http" | "https")
-                && url.host_str().is_some()
-                && url.username().is_empty()
-                && url.password().is_none()
-                && url.path() == "/"
-                && url.query().is_none()
-                && url.fragment().is_none();
-            bare.then_some(url)?
-        }
+        Some(c) => bare_origin(c)?,
         None => request.clone(),
     };
     origin.set_path("/");

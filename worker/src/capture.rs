@@ -1,6 +1,7 @@
 //! Storing a visitor's booking request: shared by the widget API and the hosted booking page,
 //! so both rate-limit, validate, redact and fail over in exactly the same way.
 use handoff_core::{
+    alert::AlertOn,
     attribution::Attribution,
     crypto::hash_ip,
     i18n::Lang,
@@ -116,8 +117,9 @@ pub async fn capture_lead(
             fallback_url: links::direct_target(client, target.as_ref()).map(|u| u.to_string()),
         });
     }
-    if s.forward_enabled {
-        app.forward_kick.replace(Some(client.id.clone()));
+    // The triggers filled the outbox in the same write; deliver after the response.
+    if s.forward_enabled || (s.alert_on == AlertOn::EachLead && !s.alert_emails.is_empty()) {
+        app.outbox_kick.replace(Some(client.id.clone()));
     }
     let continue_url = external.then(|| links::continue_url(&app.edge, id.as_str()));
     Ok(Captured {

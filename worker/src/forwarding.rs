@@ -20,9 +20,15 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// Deliveries per run: bounded so one run stays well inside a Worker's limits.
 pub const BATCH: usize = 25;
 
-/// Sends every due delivery (of one client, or of all), oldest first; returns how many were
+/// Sends every due delivery (of one client, or of all), oldest first, on its channel (the
+/// client's endpoint, or an email alert linking to `edge`'s dashboard); returns how many were
 /// acknowledged. Failures are recorded per delivery and never stop the others.
-pub async fn deliver_due(env: &Env, client: Option<&ClientId>, now: i64) -> usize {
+pub async fn deliver_due(
+    env: &Env,
+    client: Option<&ClientId>,
+    now: i64,
+    edge: Option<&url::Url>,
+) -> usize {
     let repo = match Repo::new(env) {
         Ok(repo) => repo,
         Err(e) => {
@@ -44,7 +50,10 @@ pub async fn deliver_due(env: &Env, client: Option<&ClientId>, now: i64) -> usiz
         .filter(|k| !k.is_empty());
     let mut delivered = 0;
     for d in &due {
-        let outcome = attempt(d, key.as_deref(), now).await;
+        let outcome = match d.channel.as_str() {
+            "email" => crate::alerts::send(env, d, edge, now).await,
+            _ => attempt(d, key.as_deref(), now).await,
+        };
         if matches!(outcome, AttemptOutcome::Delivered { .. }) {
             delivered += 1;
         }

@@ -7,6 +7,7 @@
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 mod admin_api;
+mod alerts;
 mod app;
 mod assets;
 mod capture;
@@ -35,13 +36,13 @@ use router::Verb;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    let (resp, forward) = route(req, env.clone()).await;
-    // A capture for a client that forwards leads: the first delivery attempt runs after the
-    // response is sent, so the visitor never waits for the business's endpoint.
-    if let Some(client) = forward {
+    let (resp, outbox) = route(req, env.clone()).await;
+    // A capture that filled its client's outbox (forwarding, alerts): the first delivery
+    // attempt runs after the response is sent, so the visitor never waits for a receiver.
+    if let Some((client, edge)) = outbox {
         ctx.wait_until(async move {
             let now = worker::Date::now().as_millis() as i64;
-            forwarding::deliver_due(&env, Some(&client), now).await;
+            forwarding::deliver_due(&env, Some(&client), now, Some(&edge)).await;
         });
     }
     Ok(resp)
@@ -102,8 +103,9 @@ impl Surface {
     }
 }
 
-/// The response, and the client whose lead-forwarding outbox a capture just filled.
-async fn route(req: Request, env: Env) -> (Response, Option<repo::ClientId>) {
+/// The response, and the client whose outbox a capture just filled (with the origin its
+/// links point at).
+async fn route(req: Request, env: Env) -> (Response, Option<(repo::ClientId, url::Url)>) {
     let path = req.path();
     let verb = Verb::from_method(&req.method());
     let surface = Surface::of(&path);
@@ -129,7 +131,11 @@ async fn route(req: Request, env: Env) -> (Response, Option<repo::ClientId>) {
         Surface::Dashboard => dashboard::route(&app, req, verb, &path).await,
         Surface::Unknown => http::json_error(&AppError::NotFound, Default::default()),
     };
-    (resp, app.forward_kick.take())
+    let outbox = app
+        .outbox_kick
+        .take()
+        .map(|client| (client, app.edge.clone()));
+    (resp, outbox)
 }
 
 #[cfg(test)]

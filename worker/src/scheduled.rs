@@ -26,7 +26,8 @@ fn var_or(env: &Env, name: &str, default: i64) -> i64 {
 /// the two crons firing together never send one delivery twice.
 pub async fn run(env: &Env, cron: &str, now: i64) {
     if cron == EVERY_MINUTE {
-        let delivered = crate::forwarding::deliver_due(env, None, now).await;
+        let edge = crate::app::configured_origin(env);
+        let delivered = crate::forwarding::deliver_due(env, None, now, edge.as_ref()).await;
         if delivered > 0 {
             worker::console_log!("lead forwarding: {} deliveries acknowledged", delivered);
         }

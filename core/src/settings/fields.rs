@@ -9,6 +9,7 @@
 use super::{
     BookingMode, EmbedMode, Settings, SettingsField, SettingsInput, DEFAULT_RETENTION_DAYS,
 };
+use crate::alert::AlertOn;
 use crate::appearance::{Position, Rgb, Theme};
 use crate::provider::Provider;
 use url::Url;
@@ -184,6 +185,17 @@ impl StoredValue for Option<Rgb> {
     }
 }
 
+impl StoredValue for AlertOn {
+    fn store(&self) -> Stored {
+        Stored::Text(Some(self.as_str().to_string()))
+    }
+    fn load(value: Stored) -> Self {
+        Option::<String>::load(value)
+            .and_then(|a| AlertOn::parse(&a))
+            .unwrap_or_default()
+    }
+}
+
 impl StoredValue for Theme {
     fn store(&self) -> Stored {
         Stored::Text(Some(self.as_str().to_string()))
@@ -289,6 +301,8 @@ fields! {
     WidgetPosition: widget_position, "widget_position", Text, public: true, absent: EMPTY;
     WidgetLauncherLabel: widget_launcher_label, "widget_launcher_label", Text, public: true, absent: EMPTY;
     WidgetGreeting: widget_greeting, "widget_greeting", Text, public: true, absent: EMPTY;
+    AlertEmails: alert_emails, "alert_emails", List, public: false, absent: Raw::List(Vec::new());
+    AlertOn: alert_on, "alert_on", Text, public: false, absent: EMPTY;
 }
 
 #[cfg(test)]

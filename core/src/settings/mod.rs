@@ -1,6 +1,7 @@
 //! A client's booking settings and their validation (used by the settings API and the
 //! dashboard's settings page alike), plus the booking-URL, origin and slug rules.
 
+use crate::alert::{self, AlertOn};
 use crate::appearance::{self, Position, Rgb, Theme};
 use crate::provider::Provider;
 use crate::text::{char_len, strip_controls};
@@ -89,10 +90,12 @@ pub enum SettingsField {
     WidgetPosition,
     WidgetLauncherLabel,
     WidgetGreeting,
+    AlertEmails,
+    AlertOn,
 }
 
 impl SettingsField {
-    pub const ALL: [SettingsField; 28] = [
+    pub const ALL: [SettingsField; 30] = [
         SettingsField::BookingMode,
         SettingsField::ExternalBookingProviderName,
         SettingsField::ExternalBookingUrl,
@@ -121,6 +124,8 @@ impl SettingsField {
         SettingsField::WidgetPosition,
         SettingsField::WidgetLauncherLabel,
         SettingsField::WidgetGreeting,
+        SettingsField::AlertEmails,
+        SettingsField::AlertOn,
     ];
 
     pub fn json_name(self) -> &'static str {
@@ -155,6 +160,8 @@ impl SettingsField {
             SettingsField::WidgetPosition => "widgetPosition",
             SettingsField::WidgetLauncherLabel => "widgetLauncherLabel",
             SettingsField::WidgetGreeting => "widgetGreeting",
+            SettingsField::AlertEmails => "alertEmails",
+            SettingsField::AlertOn => "alertOn",
         }
     }
 }
@@ -189,6 +196,10 @@ pub struct SettingsInput {
     /// The business's own wording, shown as written; empty means our translated default.
     pub widget_launcher_label: String,
     pub widget_greeting: String,
+    /// Who is told about each lead (up to 5 addresses).
+    pub alert_emails: Vec<String>,
+    /// `each_lead` or `off`; empty means `each_lead` when an address is given.
+    pub alert_on: String,
 }
 
 /// One row of the per-service routing table as submitted.
@@ -252,6 +263,9 @@ pub struct Settings {
     /// Shown as written (not translated); `None`: our default in the visitor's language.
     pub widget_launcher_label: Option<String>,
     pub widget_greeting: Option<String>,
+    /// Lower-cased, valid, distinct; at most 5.
+    pub alert_emails: Vec<String>,
+    pub alert_on: AlertOn,
 }
 
 impl Default for Settings {
@@ -281,6 +295,8 @@ impl Default for Settings {
             widget_position: Position::default(),
             widget_launcher_label: None,
             widget_greeting: None,
+            alert_emails: Vec::new(),
+            alert_on: AlertOn::default(),
         }
     }
 }
@@ -592,6 +608,35 @@ pub fn validate_settings(
         None
     });
 
+    let mut alert_emails: Vec<String> = Vec::new();
+    for raw in input.alert_emails.iter().filter(|e| !e.trim().is_empty()) {
+        match crate::lead::clean_field(crate::lead::Field::CustomerEmail, raw) {
+            // Mailboxes are matched case-insensitively in practice: one address, once.
+            Ok(Some(email)) => {
+                let email = email.to_lowercase();
+                if !alert_emails.contains(&email) {
+                    alert_emails.push(email);
+                }
+            }
+            Ok(None) => {}
+            Err(message) => {
+                fail(SettingsField::AlertEmails, message);
+                break;
+            }
+        }
+    }
+    if alert_emails.len() > alert::ALERT_EMAILS_MAX {
+        fail(SettingsField::AlertEmails, alert::TOO_MANY_ALERT_EMAILS);
+    }
+    let alert_on = match input.alert_on.trim().to_ascii_lowercase().as_str() {
+        "" if alert_emails.is_empty() => AlertOn::Off,
+        "" => AlertOn::EachLead,
+        raw => AlertOn::parse(raw).unwrap_or_else(|| {
+            fail(SettingsField::AlertOn, alert::ALERT_ON_INVALID);
+            AlertOn::Off
+        }),
+    };
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -619,6 +664,8 @@ pub fn validate_settings(
         widget_position: position,
         widget_launcher_label: launcher_label,
         widget_greeting: greeting,
+        alert_emails,
+        alert_on,
     })
 }
 
@@ -818,6 +865,8 @@ mod tests {
                 "widgetPosition",
                 "widgetLauncherLabel",
                 "widgetGreeting",
+                "alertEmails",
+                "alertOn",
             ]
         );
     }
@@ -1183,6 +1232,12 @@ mod tests {
             widget_position: "BOTTOM-LEFT".into(),
             widget_launcher_label: "  Book  a  visit ".into(),
             widget_greeting: "Hi! Ask me anything.".into(),
+            alert_emails: vec![
+                " Owner@Spa.example ".into(),
+                "".into(),
+                "owner@spa.example".into(),
+            ],
+            alert_on: "".into(),
         };
         let settings = validate_settings(&input, Strictness::Save).unwrap();
         assert_eq!(
@@ -1225,6 +1280,8 @@ mod tests {
                 widget_position: Position::BottomLeft,
                 widget_launcher_label: Some("Book a visit".into()),
                 widget_greeting: Some("Hi! Ask me anything.".into()),
+                alert_emails: vec!["owner@spa.example".into()],
+                alert_on: AlertOn::EachLead,
             }
         );
         assert_eq!(settings.provider(), Provider::Acuity);

@@ -121,6 +121,14 @@ fn settings_input() -> impl Strategy<Value = SettingsInput> {
         text(&["", "bottom-right", "bottom-left", "top-left"], 14),
         text(&["", "Book now", "Reserva tu cita"], 50),
         text(&["", "Hi! How can I help?"], 220),
+        proptest::collection::vec(
+            text(
+                &["", "owner@spa.example", "OWNER@spa.example", "nope", "a@b"],
+                260,
+            ),
+            0..8,
+        ),
+        text(&["", "each_lead", "off", "daily", "EACH_LEAD"], 12),
     );
     (
         (mode, name, url, embed, disclaimer),
@@ -149,7 +157,7 @@ fn settings_input() -> impl Strategy<Value = SettingsInput> {
                         forward_enabled,
                         forward_url,
                     ),
-                    (brand, theme, position, launcher, greeting),
+                    (brand, theme, position, launcher, greeting, alert_emails, alert_on),
                 ),
             )| SettingsInput {
                 booking_mode: mode,
@@ -175,6 +183,8 @@ fn settings_input() -> impl Strategy<Value = SettingsInput> {
                 widget_position: position,
                 widget_launcher_label: launcher,
                 widget_greeting: greeting,
+                alert_emails,
+                alert_on,
             },
         )
 }

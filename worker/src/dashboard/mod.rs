@@ -20,7 +20,7 @@ mod deliveries;
 mod detail;
 mod events;
 mod export;
-mod paths;
+pub(crate) mod paths;
 mod pipeline;
 mod privacy;
 mod settings;

@@ -20,6 +20,12 @@ pub struct DueDelivery {
     pub forward_secret: Option<String>,
     #[serde(deserialize_with = "flag")]
     pub forward_enabled: bool,
+    /// `forward` (the client's endpoint) or `email` (a lead alert).
+    pub channel: String,
+    /// An alert's address.
+    pub recipient: Option<String>,
+    /// The business, as an alert names it.
+    pub business_name: String,
     #[serde(flatten)]
     pub handoff: HandoffRow,
 }
@@ -32,6 +38,8 @@ pub struct DeliveryLogRow {
     pub handoff_id: HandoffId,
     pub event_type: String,
     pub occurred_at: Millis,
+    pub channel: String,
+    pub recipient: Option<String>,
     /// `pending`, `delivered` or `failed`.
     pub status: String,
     pub attempts: u32,
@@ -80,9 +88,11 @@ impl Repo {
         let statement = self.prepare(&Query {
             sql: format!(
                 "SELECT d.id AS delivery_id, d.client_id, d.event_type, d.occurred_at, d.attempts, \
+                 d.channel, d.recipient, c.name AS business_name, \
                  s.forward_url, s.forward_secret, s.forward_enabled, {handoff} \
                  FROM forward_deliveries d \
                  JOIN client_settings s ON s.client_id = d.client_id \
+                 JOIN clients c ON c.id = d.client_id \
                  JOIN booking_handoffs h ON h.id = d.handoff_id AND h.client_id = d.client_id \
                  WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 {scope} \
                  ORDER BY d.next_attempt_at LIMIT ?2",
@@ -147,7 +157,7 @@ delivery.attempts,
     ) -> AppResult<Vec<DeliveryLogRow>> {
         let statement = query!(
             &self.db,
-            "SELECT id, handoff_id, event_type, occurred_at, status, attempts, next_attempt_at, \
+            "SELECT id, handoff_id, event_type, occurred_at, channel, recipient, status, attempts, next_attempt_at, \
                  last_attempt_at, last_status, last_error, delivered_at FROM forward_deliveries \
                  WHERE client_id = ?1 ORDER BY occurred_at DESC, id DESC LIMIT ?2",
             client.as_str(),

@@ -23,7 +23,7 @@ pub fn deliveries(v: &DeliveriesView<'_>) -> String {
             @if v.deliveries.is_empty() {
                 div.card.empty {
                     p { strong { "Nothing sent yet." } }
-                    p.muted { "Turn on forwarding in " a href={ (paths::SETTINGS) "#forwarding" } { "Settings" } "; new handoffs are then sent to your endpoint." }
+                    p.muted { "Turn on email alerts or forwarding in " a href=(paths::SETTINGS) { "Settings" } "; new handoffs are then sent to you." }
                 }
             } @else {
                 div.table-wrap {
@@ -31,6 +31,7 @@ pub fn deliveries(v: &DeliveriesView<'_>) -> String {
                         thead {
                             tr {
                                 th scope="col" { "Event" }
+                                th scope="col" { "Sent to" }
                                 th scope="col" { "Handoff" }
                                 th scope="col" { "Status" }
                                 th scope="col" { "Attempts" }
@@ -42,6 +43,12 @@ pub fn deliveries(v: &DeliveriesView<'_>) -> String {
                             @for d in v.deliveries {
                                 tr id={ "delivery-" (d.id) } {
                                     td data-label="Event" { code { (d.event_type) } br; span.muted { (time(d.occurred_at)) } }
+                                    td data-label="Sent to" {
+                                        @match (d.channel.as_str(), &d.recipient) {
+                                            ("email", Some(to)) => { "Email alert" br; span.muted.break { (to) } },
+                                            _ => "Your endpoint",
+                                        }
+                                    }
                                     td data-label="Handoff" { a href=(paths::handoff(d.handoff_id.as_str())) { "Open" } }
                                     td data-label="Status" {
                                         @match d.status.as_str() {
@@ -58,6 +65,7 @@ pub fn deliveries(v: &DeliveriesView<'_>) -> String {
                                     }
                                     td data-label="Last answer" {
                                         @match (d.last_status, &d.last_error) {
+                                            (_, _) if d.status == "delivered" && d.channel == "email" => "Accepted by the email service",
                                             (Some(status), _) if d.status == "delivered" => { "HTTP " (status) }
                                             (_, Some(error)) => (error),
                                             _ => "—",

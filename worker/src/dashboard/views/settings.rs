@@ -220,6 +220,18 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                         (field(v, "contactPhone", "Phone", None, text_input(v, "contactPhone", &f.contact_phone, "tel", false)))
                     }
                 }
+                section.card #alerts {
+                    h2 { "Lead alerts" }
+                    p.muted { "Get an email the moment a visitor asks to book: their details, where they came from and a link to the handoff. Alerts never slow your visitors down; failed ones are retried and listed under Deliveries." }
+                    (field(v, "alertEmails", "Email me at", Some("Up to 5 addresses, one per line."),
+                        textarea(v, "alertEmails", &f.input.alert_emails.join("\n"), 2, true)))
+                    (field(v, "alertOn", "Send alerts", None, html! {
+                        select #alertOn name="alertOn" aria-invalid=[v.error("alertOn").map(|_| "true")] {
+                            option value="each_lead" selected[f.input.alert_on != "off"] { "For each new lead" }
+                            option value="off" selected[f.input.alert_on == "off"] { "Off" }
+                        }
+                    }))
+                }
                 section.card #privacy {
                     h2 { "Privacy" }
                     div.field.check {
