@@ -29,6 +29,9 @@ cargo clippy -p handoff-widget -p handoff-worker --target wasm32-unknown-unknown
 stage "unit and property tests (cargo test)"
 cargo test -p handoff-core --all-features
 cargo test -p handoff-widget
+# The worker's pure parts (route tables, SQL builders, row decoding, settings adapters, errors)
+# natively; its handlers run in workerd below.
+cargo test -p handoff-worker
 
 stage "fuzz: every core parser and builder, 15 s each (core/tests/fuzz)"
 # 16 targets x 15 s, two at a time (2 min), plus about 1.5 min to build the fuzz profile:
@@ -45,9 +48,12 @@ wrangler deploy --dry-run --outdir "$dry_run_dir" >"$dry_run_dir/log" 2>&1 || { 
 grep -E "Total Upload|--dry-run: exiting now" "$dry_run_dir/log" || true
 
 stage "integration and browser tests (node --test)"
-# Every worker keeps its local D1 files and runtime output here, so the privacy audit that
-# runs last (tests/zz-privacy-audit.test.mjs) can grep all of it. Kept when a test fails.
+# Every worker keeps its local D1 files and runtime output here, so the privacy audit can grep
+# all of it: it runs last, after every other file has left its data. Kept when a test fails.
 HANDOFF_TEST_DATA="$(mktemp -d "${TMPDIR:-/tmp}/handoff-test-data.XXXXXX")"
 export HANDOFF_TEST_DATA
-node --test --test-concurrency=1 tests/*.test.mjs
+AUDIT=tests/privacy-audit.test.mjs
+mapfile -t suites < <(ls tests/*.test.mjs | grep -vx "$AUDIT")
+node --test --test-concurrency=1 "${suites[@]}"
+node --test --test-concurrency=1 "$AUDIT"
 rm -rf "$HANDOFF_TEST_DATA"

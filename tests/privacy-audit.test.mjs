@@ -1,4 +1,4 @@
-// Secrets and privacy audit (issue 7 point 6). Runs last (`zz-`): under `npm test` every
+// Secrets and privacy audit. `scripts/test.sh` runs it after every other file: under `npm test` every
 // worker of the suite kept its local D1 files and its runtime output in HANDOFF_TEST_DATA,
 // and this greps all of it, byte for byte, for raw visitor IPs, card numbers, webhook
 // secrets, raw admin keys and the worker's own secrets. It also drives one complete flow of
