@@ -1,8 +1,15 @@
-//! Hashing and signing primitives for the worker: SHA-256, HMAC-SHA256, hex, constant-time
-//! comparison, and the two one-way hashes we store instead of secrets (ip, admin key).
+//! Hashing and signing primitives for the worker: SHA-256, HMAC-SHA256, hex, base64,
+//! constant-time comparison (`subtle`), and the two one-way hashes we store instead of
+//! secrets (ip, admin key).
 
+use base64::{
+    alphabet,
+    engine::{general_purpose::STANDARD, DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig},
+    Engine,
+};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
@@ -21,12 +28,7 @@ pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
 
 /// Equal contents, compared without an early exit so timing reveals nothing but the length.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    // Keeps the optimiser from turning the fold back into a short-circuiting compare.
-    std::hint::black_box(diff) == 0
+    a.ct_eq(b).into()
 }
 
 /// Lowercase hex.
@@ -70,46 +72,20 @@ pub fn hash_admin_key(key: &str) -> String {
     sha256_hex(key.as_bytes())
 }
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /// Standard, padded base64.
 pub fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(BASE64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    STANDARD.encode(bytes)
 }
+
+/// Standard base64 that reads padded and unpadded input but refuses non-canonical bits.
+const LENIENT_PADDING: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// Standard base64, padded or not; `None` for anything else (including non-canonical bits).
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let data = s.trim_end_matches('=');
-    if s.len() - data.len() > 2 || data.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(data.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in data.bytes() {
-        let v = BASE64.iter().position(|b| *b == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    (acc == 0).then_some(out)
+    LENIENT_PADDING.decode(s).ok()
 }
 
 #[cfg(test)]

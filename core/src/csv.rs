@@ -26,12 +26,44 @@ pub fn field(value: &str) -> Cow<'_, str> {
     }
 }
 
-/// One record: the cells joined by commas, terminated by CRLF.
+/// A cell of ours (an id, a time, a count, a status, a URL we built): quoted as needed,
+/// never prefixed, so it reads exactly as the API returns it.
+pub fn data(value: &str) -> Cow<'_, str> {
+    if value.contains([',', '"', '\r', '\n']) {
+        Cow::Owned(format!("\"{}\"", value.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// What a cell holds: text someone else typed (neutralised) or data of ours (kept as is).
+#[derive(Clone, Copy, Debug)]
+pub enum Cell<'a> {
+    Text(&'a str),
+    Data(&'a str),
+}
+
+/// One record: the cells joined by commas, terminated by CRLF. Every cell is treated as text.
 pub fn record<'a, I>(cells: I) -> String
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let mut line = cells.into_iter().map(field).collect::<Vec<_>>().join(",");
+    record_of(cells.into_iter().map(Cell::Text))
+}
+
+/// One record of typed cells.
+pub fn record_of<'a, I>(cells: I) -> String
+where
+    I: IntoIterator<Item = Cell<'a>>,
+{
+    let mut line = cells
+        .into_iter()
+        .map(|c| match c {
+            Cell::Text(v) => field(v),
+            Cell::Data(v) => data(v),
+        })
+        .collect::<Vec<_>>()
+        .join(",");
     line.push_str("\r\n");
     line
 }
@@ -39,6 +71,17 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn our_data_is_quoted_but_never_prefixed() {
+        assert_eq!(data("-AbC_9"), "-AbC_9");
+        assert_eq!(data("=1+1"), "=1+1");
+        assert_eq!(data("a,b"), "\"a,b\"");
+        assert_eq!(
+            record_of([Cell::Data("-id"), Cell::Text("-2+3"), Cell::Data("x\"y")]),
+            "-id,'-2+3,\"x\"\"y\"\r\n"
+        );
+    }
 
     #[test]
     fn leaves_plain_cells_alone() {

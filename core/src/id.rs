@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const ADMIN_KEY_PREFIX: &str = "hok_";
 /// base64url of 16 bytes, no padding.
 const ID_LEN: usize = 22;
@@ -15,9 +14,17 @@ const ADMIN_KEY_BODY_LEN: usize = 43;
 pub struct HandoffId(String);
 
 impl HandoffId {
-    /// Encodes 16 (random) bytes.
+    /// Encodes 16 bytes.
     pub fn from_bytes(bytes: &[u8; 16]) -> Self {
         HandoffId(base64url_encode(bytes))
+    }
+
+    /// A new id from 16 random bytes, the first one's top bit cleared: it then starts with a
+    /// letter (A–Z, a–f), never `-` or `_`, which a spreadsheet or a shell would read as an
+    /// operator or an option. 127 random bits remain.
+    pub fn from_random(mut bytes: [u8; 16]) -> Self {
+        bytes[0] &= 0x7f;
+        HandoffId::from_bytes(&bytes)
     }
 
     /// Accepts only the canonical encoding of 16 bytes, so one handoff has one spelling.
@@ -77,18 +84,8 @@ fn is_base64url(b: u8) -> bool {
 
 /// RFC 4648 §5 base64url, without padding.
 pub fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-        // 1 byte -> 2 chars, 2 -> 3, 3 -> 4.
-        for k in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[((n >> (18 - 6 * k)) & 0x3f) as usize]));
-        }
-    }
-    out
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]
@@ -137,6 +134,18 @@ mod tests {
             HandoffId::from_bytes(&[0xff; 16]).as_str(),
             "_____________________w"
         );
+    }
+
+    #[test]
+    fn new_ids_start_with_a_letter() {
+        for first in 0..=255u8 {
+            let mut bytes = [0xff; 16];
+            bytes[0] = first;
+            let id = HandoffId::from_random(bytes);
+            let lead = id.as_str().as_bytes()[0];
+            assert!(lead.is_ascii_alphabetic(), "{first:#x}: {id}");
+            assert_eq!(HandoffId::parse(id.as_str()), Some(id));
+        }
     }
 
     #[test]

@@ -8,7 +8,6 @@
 
 pub mod copy;
 pub mod i18n;
-pub mod id;
 pub mod intent;
 pub mod lead;
 pub mod provider;
@@ -31,6 +30,8 @@ pub mod csv;
 pub mod forward;
 #[cfg(feature = "server")]
 pub mod framing;
+#[cfg(feature = "server")]
+pub mod id;
 #[cfg(feature = "server")]
 pub mod pipeline;
 #[cfg(feature = "server")]

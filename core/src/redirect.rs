@@ -3,6 +3,7 @@
 //! own prefill parameters. The target always comes from settings, never from the request.
 
 use crate::provider::Provider;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use url::Url;
 
 pub const DEFAULT_UTM_SOURCE: &str = "treasurecoastai";
@@ -49,10 +50,13 @@ pub fn build_redirect_url(base: &Url, p: &RedirectParams) -> Url {
         })
         .map(str::to_string)
         .collect();
-    pairs.extend(
-        ours.iter()
-            .map(|(key, value)| format!("{}={}", encode(key, b"[]"), encode(value, b""))),
-    );
+    pairs.extend(ours.iter().map(|(key, value)| {
+        format!(
+            "{}={}",
+            utf8_percent_encode(key, KEY),
+            utf8_percent_encode(value, VALUE)
+        )
+    }));
     let mut url = base.clone();
     url.set_query(Some(&pairs.join("&")));
     url
@@ -127,23 +131,15 @@ fn non_empty(value: Option<&str>) -> Option<&str> {
     value.map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// Percent-encodes all but RFC 3986 unreserved chars (and `keep`): spaces become `%20`,
-/// which every provider's query parser decodes, unlike `+`.
-fn encode(s: &str, keep: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b)
-        {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-    }
-    out
-}
+/// Everything but RFC 3986's unreserved characters is encoded in a value: spaces become
+/// `%20`, which every provider's query parser decodes, unlike `+`.
+const VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+/// Keys keep their brackets (`metadata[tca_ref]`, as Cal.com documents it).
+const KEY: &AsciiSet = &VALUE.remove(b'[').remove(b']');
 
 #[cfg(test)]
 mod tests {

@@ -389,36 +389,12 @@ fn hex_digest(s: &str) -> Option<[u8; 32]> {
 
 /// Exactly 44 chars of padded standard base64 (RFC 4648 §4) in canonical form → 32 bytes.
 fn base64_digest(s: &str) -> Option<[u8; 32]> {
-    fn sextet(c: u8) -> Option<u32> {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        Some(u32::from(value))
-    }
-    if s.len() != BASE64_DIGEST_LEN || !s.ends_with('=') {
+    use base64::{engine::general_purpose::STANDARD, Engine};
+    if s.len() != BASE64_DIGEST_LEN {
         return None;
     }
-    let data = &s.as_bytes()[..BASE64_DIGEST_LEN - 1];
-    let mut out = [0u8; 32];
-    let mut written = 0;
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &c in data {
-        acc = (acc << 6) | sextet(c)?;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            *out.get_mut(written)? = (acc >> bits) as u8;
-            written += 1;
-            acc &= (1 << bits) - 1;
-        }
-    }
-    // 43 chars carry 258 bits: 32 bytes and 2 bits that must be zero in canonical form.
-    (written == out.len() && acc == 0).then_some(out)
+    // The standard engine requires the padding and canonical trailing bits.
+    STANDARD.decode(s).ok()?.try_into().ok()
 }
 
 /// Why a verified body could not be read. Messages name fields, never their values.

@@ -79,7 +79,7 @@ pub async fn capture_lead(
         return Err(AppError::BookingUnavailable);
     }
 
-    let id = HandoffId::from_bytes(&random::bytes16()?);
+    let id = HandoffId::from_random(random::bytes16()?);
     let visitor = Prefill {
         name: &lead.customer_name,
         email: lead.customer_email.as_deref(),

@@ -15,6 +15,7 @@
 mod gen;
 mod harness;
 
+#[cfg(feature = "server")]
 mod ids;
 mod intent;
 mod lead;

@@ -1,6 +1,11 @@
 //! `GET /dashboard/export.csv`: the current filter's handoffs as CSV (RFC 4180, formula
 //! cells neutralised by core), keyset-paged through the database so memory stays bounded.
-use handoff_core::{attribution::KEYS, csv, pipeline::parse_query, time::iso8601_from_millis};
+use handoff_core::{
+    attribution::KEYS,
+    csv::{self, Cell},
+    pipeline::parse_query,
+    time::iso8601_from_millis,
+};
 use worker::{Request, Response};
 
 use super::auth::Signed;
@@ -41,12 +46,16 @@ fn iso(ms: Option<Millis>) -> String {
     ms.map(Millis::iso8601).unwrap_or_default()
 }
 
+/// One handoff's row. Only cells that can carry someone else's words (the visitor's, a host
+/// page's, a configured URL) are neutralised against spreadsheet formulas; ids, times,
+/// statuses, counts and our own links read exactly as the API returns them.
 fn record(edge: &url::Url, h: &HandoffRow) -> String {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let cells = [
-        h.id.to_string(),
-        h.created_at.iso8601(),
-        h.status.as_str().to_string(),
+    let (created, redirected) = (h.created_at.iso8601(), iso(h.redirected_at));
+    let (completed, abandoned) = (iso(h.completed_at), iso(h.abandoned_at));
+    let count = h.redirect_count.to_string();
+    let continue_url = links::continue_url(edge, h.id.as_str());
+    let visitor = [
         h.customer_name.clone(),
         text(&h.customer_email),
         text(&h.customer_phone),
@@ -55,19 +64,32 @@ fn record(edge: &url::Url, h: &HandoffRow) -> String {
         text(&h.notes),
         text(&h.source_page),
         text(&h.industry),
-        iso(h.redirected_at),
-        h.redirect_count.to_string(),
-        iso(h.completed_at),
-        text(&h.completed_by),
-        iso(h.abandoned_at),
-        text(&h.abandoned_by),
-        text(&h.external_booking_url_used),
-        links::continue_url(edge, h.id.as_str()),
     ];
+    let (completed_by, abandoned_by) = (text(&h.completed_by), text(&h.abandoned_by));
+    let url_used = text(&h.external_booking_url_used);
+    let mut cells = vec![
+        Cell::Data(h.id.as_str()),
+        Cell::Data(&created),
+        Cell::Data(h.status.as_str()),
+    ];
+    cells.extend(visitor.iter().map(|v| Cell::Text(v)));
+    cells.extend([
+        Cell::Data(&redirected),
+        Cell::Data(&count),
+        Cell::Data(&completed),
+        Cell::Data(&completed_by),
+        Cell::Data(&abandoned),
+        Cell::Data(&abandoned_by),
+        Cell::Text(&url_used),
+        Cell::Data(&continue_url),
+    ]);
     // Where the lead came from: one column per attribution key, after the handoff's own.
     let attribution = h.attribution();
-    let first_touch = KEYS.iter().map(|k| attribution.get(k.name).unwrap_or(""));
-    csv::record(cells.iter().map(String::as_str).chain(first_touch))
+    cells.extend(
+        KEYS.iter()
+            .map(|k| Cell::Text(attribution.get(k.name).unwrap_or(""))),
+    );
+    csv::record_of(cells)
 }
 
 /// The header: the handoff's columns, then the attribution keys.
