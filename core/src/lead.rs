@@ -4,7 +4,7 @@
 //! Single-char patterns are written as char sets (`split(['@'])`): the widget's wasm then
 //! carries one string searcher instead of also the `memchr` one (~0.3 KB gzipped).
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, PerField};
 use crate::text::{
     char_len, luhn_valid, redact_sensitive, strip_controls, truncate_chars,
     truncate_whole_digit_groups,
@@ -21,6 +21,23 @@ pub enum Field {
     Notes,
     SourcePage,
     Industry,
+}
+
+/// The catalogue's per-field sentences, by field: declared here, beside `Field`, so the
+/// catalogue never depends on the lead (one direction: lead → i18n).
+impl PerField {
+    pub fn get(&self, field: Field) -> &'static str {
+        match field {
+            Field::CustomerName => self.name,
+            Field::CustomerEmail => self.email,
+            Field::CustomerPhone => self.phone,
+            Field::RequestedService => self.service,
+            Field::PreferredDateTimeText => self.time,
+            Field::Notes => self.notes,
+            Field::SourcePage => self.source_page,
+            Field::Industry => self.industry,
+        }
+    }
 }
 
 impl Field {
@@ -457,6 +474,17 @@ fn parse_phone(text: &str) -> Result<String, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn too_long_messages_carry_each_fields_limit_in_every_language() {
+        for lang in Lang::ALL {
+            for field in Field::ALL {
+                let message = lang.strings().too_long.get(field);
+                let digits: String = message.chars().filter(char::is_ascii_digit).collect();
+                assert_eq!(digits, field.max_chars().to_string(), "{lang:?} {field:?}");
+            }
+        }
+    }
 
     fn lead_with(name: &str, email: &str, phone: &str) -> LeadInput {
         LeadInput {

@@ -173,22 +173,6 @@ catalogue! {
     }
 }
 
-impl PerField {
-    pub fn get(&self, field: crate::lead::Field) -> &'static str {
-        use crate::lead::Field;
-        match field {
-            Field::CustomerName => self.name,
-            Field::CustomerEmail => self.email,
-            Field::CustomerPhone => self.phone,
-            Field::RequestedService => self.service,
-            Field::PreferredDateTimeText => self.time,
-            Field::Notes => self.notes,
-            Field::SourcePage => self.source_page,
-            Field::Industry => self.industry,
-        }
-    }
-}
-
 catalogue! {
     /// What the widget says, and what the hosted page and the capture API share with it.
     pub struct Strings {
@@ -312,7 +296,6 @@ catalogue! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lead::Field;
 
     fn entries(lang: Lang) -> Vec<(String, &'static str)> {
         let mut out = Vec::new();
@@ -363,17 +346,6 @@ mod tests {
         for ((key, es), (_, en)) in entries(Lang::Es).iter().zip(&entries(Lang::En)) {
             if !SAME_IN_SPANISH.contains(&key.as_str()) {
                 assert_ne!(es, en, "{key} is not translated");
-            }
-        }
-    }
-
-    #[test]
-    fn too_long_messages_carry_each_fields_limit_in_every_language() {
-        for lang in Lang::ALL {
-            for field in Field::ALL {
-                let message = lang.strings().too_long.get(field);
-                let digits: String = message.chars().filter(char::is_ascii_digit).collect();
-                assert_eq!(digits, field.max_chars().to_string(), "{lang:?} {field:?}");
             }
         }
     }
