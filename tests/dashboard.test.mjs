@@ -1,4 +1,4 @@
-// Integration tests for the admin dashboard (issue 3) and its admin API, against the real
+// Integration tests for the admin dashboard and its admin API, against the real
 // built worker in workerd with a real local D1: sign-in and sessions, CSRF and cross-site
 // refusal, escaping, the pipeline's filters and keyset pages, CSV export, status changes,
 // settings validation, the webhook secret at rest and the iframe probe.

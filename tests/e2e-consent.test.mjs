@@ -1,4 +1,4 @@
-// The consent line in the widget (issue 8 point 3), in headless Chromium against the real
+// The consent line in the widget, in headless Chromium against the real
 // worker: where the business requires consent, the summary carries a real checkbox with the
 // business's wording (else ours, in the visitor's language); "Send request" refuses until it is
 // ticked — nothing leaves the browser, nothing is stored — then the request carries

@@ -1,4 +1,4 @@
-// Languages (issue 8) in headless Chromium: a business chooses Spanish with data-lang="es", or
+// Languages in headless Chromium: a business chooses Spanish with data-lang="es", or
 // the visitor's browser asks for it; the widget then speaks Spanish from the launcher to the
 // honest handoff copy, understands "quiero reservar un masaje", and the real link still lands
 // on the provider, tracked. Screenshots: reports/screenshots/visitor-es-*.png (375×667 and

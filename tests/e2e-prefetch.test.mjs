@@ -1,4 +1,4 @@
-// Prefetch-proof click counting (issue 8 point 5) in a real Chromium: a page that asks the
+// Prefetch-proof click counting in a real Chromium: a page that asks the
 // browser to prefetch a tracking link (speculation rules, and a legacy <link rel=prefetch>)
 // makes no click, and the visitor's real click afterwards counts exactly once and still lands
 // on the provider. The browser's own prefetch status (DevTools Preload domain) proves the

@@ -1,4 +1,4 @@
-// Browser E2E for issue 8's dashboard parts in headless Chromium: an admin routes a service to
+// Browser E2E for the routing and privacy pages in headless Chromium: an admin routes a service to
 // its own provider through the real settings form and a visitor's click lands there; the
 // admin erases a visitor by email on the privacy page; the delivery log shows forwarding.
 // Screenshots at 1280×800 and 375×667 with no horizontal overflow and no console errors.

@@ -1,4 +1,4 @@
-// "No demo fails" (issue 4) in Chromium: every fault is made to really happen, and the visitor
+// "No demo fails" in Chromium: every fault is made to really happen, and the visitor
 // always gets a friendly message and a way forward. Screenshots of every visitor-facing state
 // at 375×667 and desktop go to reports/screenshots/visitor-*.png.
 import { test, before, after, describe } from 'node:test';

@@ -1,4 +1,4 @@
-// Lead forwarding (issue 8 point 4) against a local receiver that verifies every delivery the
+// Lead forwarding against a local receiver that verifies every delivery the
 // Standard Webhooks way, independently (node:crypto): the first attempt after a capture runs
 // after the visitor's response, redirects and completions are delivered by the every-minute
 // cron, failures are retried on the schedule with the same webhook-id, then given up and

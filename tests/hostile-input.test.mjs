@@ -1,4 +1,4 @@
-// Hostile input against every public endpoint (issue 7), on the real built worker in workerd
+// Hostile input against every public endpoint, on the real built worker in workerd
 // with a real local D1. Each row of each table is a request a broken or malicious client could
 // send; each names the exact status and the message a person (or the widget) reads, and D1 is
 // compared before and after: a refusal leaves every table exactly as it was, an acceptance adds

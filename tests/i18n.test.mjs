@@ -1,4 +1,4 @@
-// Languages (issue 8): the capture API and the hosted booking page answer in the visitor's
+// Languages: the capture API and the hosted booking page answer in the visitor's
 // language — English or Spanish — against the real worker in workerd with a local D1.
 // The browser side (the widget, the locale, screenshots) is tests/e2e-i18n.test.mjs.
 import { test, before, after, describe } from 'node:test';

@@ -1,4 +1,4 @@
-// Load without loss, and faults (issue 7 points 4 and 5). A bounded, closed-loop mix of
+// Load without loss, and faults. A bounded, closed-loop mix of
 // captures, redirects and dashboard reads for two clients at once, over real HTTP on
 // loopback; then the same with the worker's runtime restarted in the middle; then D1 gone.
 // Bounded by request counts, never by time, and nothing here asserts a duration.

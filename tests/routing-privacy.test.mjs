@@ -1,5 +1,5 @@
-// Per-service booking links, the consent line, retention and the right to erasure (issue 8
-// points 1 and 3), against the real worker: what the visitor is told and sent to, what is
+// Per-service booking links, the consent line, retention and the right to erasure,
+// against the real worker: what the visitor is told and sent to, what is
 // stored, what the scheduled job erases, and that an erasure touches one client only.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The dashboard at scale (issue 6 point 5), the parts that are deterministic and so belong
+// The dashboard at scale, the parts that are deterministic and so belong
 // in a test: every pipeline statement the worker runs uses an index and never a full scan
 // (EXPLAIN QUERY PLAN over the worker's own SQL, through its diagnostics route), and the
 // trigger-kept per-status totals equal what the rows say after every kind of write.

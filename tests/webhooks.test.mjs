@@ -1,4 +1,4 @@
-// Completion tracking (issue 5) against the real built worker in workerd with a real local D1:
+// Completion tracking against the real built worker in workerd with a real local D1:
 // each provider's webhook configured through the real settings paths (so the secret is sealed
 // with SECRETS_KEY for real), signed here with node:crypto exactly as the provider signs, over
 // the exact raw bytes sent. Calendly, Cal.com and generic events carry the tca_ref back and
@@ -216,7 +216,7 @@ describe('each provider, end to end', () => {
     }
   });
 
-  // Where each provider carries our reference back (DESIGN.md, "Provider adapters").
+  // Where each provider carries our reference back (core/src/redirect.rs, reference_keys).
   for (const provider of ['calendly', 'calcom', 'generic']) {
     test(`${provider}: a signed completion carrying the tca_ref completes that handoff`, async () => {
       const id = await capture(clients[provider].slug);

@@ -117,8 +117,8 @@ fn our_params<'a>(p: &RedirectParams<'a>) -> Vec<(&'static str, &'a str)> {
     params
 }
 
-/// Where the handoff reference goes: `tca_ref`, then how it comes back in the provider's
-/// webhook (see DESIGN.md).
+/// Where the handoff reference goes: `tca_ref`, then where each provider's webhook carries it
+/// back (Calendly returns the UTM parameters, Cal.com the booking's metadata).
 fn reference_keys(provider: Provider) -> &'static [&'static str] {
     match provider {
         Provider::Calendly => &["tca_ref", "utm_content"],

@@ -278,7 +278,7 @@ fn verify_square(
     }))
 }
 
-// Ours (DESIGN.md, "Provider adapters"): Calendly's scheme with a 300 s window, and several
+// Ours: Calendly's scheme with a 300 s window, and several
 // `v1` so a sender can sign with the old and the new secret while rotating.
 fn verify_generic(
     header: &str,

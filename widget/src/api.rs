@@ -1,4 +1,4 @@
-//! The widget's side of the HTTP contract (notes/widget-contract.md): reading the widget config
+//! The widget's side of the HTTP contract with the worker (docs/ARCHITECTURE.md): reading the widget config
 //! and the loader's options, and `POST /api/v1/handoffs`. JSON goes through the browser's own
 //! `JSON` and `Reflect`, which costs the wasm nothing, instead of serde.
 
