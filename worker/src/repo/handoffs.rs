@@ -100,6 +100,22 @@ pub enum Transition {
 }
 
 impl Repo {
+    /// One of the client's handoffs, as every reader selects it.
+    pub(super) fn read_handoff(
+        &self,
+        client: &ClientId,
+        id: &HandoffId,
+    ) -> AppResult<worker::D1PreparedStatement> {
+        Ok(query!(
+            &self.db,
+            format!(
+                "SELECT {HANDOFF_COLUMNS} FROM booking_handoffs WHERE id = ?1 AND client_id = ?2"
+            ),
+            id.as_str(),
+            client.as_str(),
+        )?)
+    }
+
     pub async fn insert_handoff(&self, client: &ClientId, h: &NewHandoff<'_>) -> AppResult<()> {
         let l = h.lead;
         query!(
@@ -139,12 +155,7 @@ attribution_json(h.attribution),
         client: &ClientId,
         id: &HandoffId,
     ) -> AppResult<Option<HandoffRow>> {
-        let sql = format!(
-            "SELECT {HANDOFF_COLUMNS} FROM booking_handoffs WHERE id = ?1 AND client_id = ?2"
-        );
-        Ok(query!(&self.db, sql, id.as_str(), client.as_str())?
-            .first(None)
-            .await?)
+        Ok(self.read_handoff(client, id)?.first(None).await?)
     }
 
     /// The redirect's fast path, one statement: counts the click, moves the status on and
@@ -243,14 +254,7 @@ attribution_json(h.attribution),
             now,
             by,
         )?;
-        let read = query!(
-            &self.db,
-            format!(
-                "SELECT {HANDOFF_COLUMNS} FROM booking_handoffs WHERE id = ?1 AND client_id = ?2"
-            ),
-            id.as_str(),
-            client.as_str(),
-        )?;
+        let read = self.read_handoff(client, id)?;
         let mut results = self.batch(vec![update, read]).await?;
         let changed = results.changed()?;
         let row: Option<HandoffRow> = results.first()?;

@@ -3,7 +3,7 @@ use handoff_core::{id::HandoffId, status::HandoffStatus};
 use serde::Deserialize;
 use worker::query;
 
-use super::sql::{statuses_that_may_become, Query, HANDOFF_COLUMNS};
+use super::sql::{statuses_that_may_become, Query};
 use super::{changes, ClientId, Count, HandoffRow, Millis, Repo};
 use crate::error::AppResult;
 
@@ -177,14 +177,7 @@ now,
         client: &ClientId,
         id: &HandoffId,
     ) -> AppResult<Option<(HandoffRow, Vec<UnmatchedEventRow>)>> {
-        let handoff = query!(
-            &self.db,
-            format!(
-                "SELECT {HANDOFF_COLUMNS} FROM booking_handoffs WHERE id = ?1 AND client_id = ?2"
-            ),
-            id.as_str(),
-            client.as_str(),
-        )?;
+        let handoff = self.read_handoff(client, id)?;
         let linked = query!(
             &self.db,
             format!(
@@ -248,14 +241,7 @@ format!(
 client.as_str(),
 event,
 )?;
-        let read_handoff = query!(
-            &self.db,
-            format!(
-                "SELECT {HANDOFF_COLUMNS} FROM booking_handoffs WHERE id = ?1 AND client_id = ?2"
-            ),
-            handoff.as_str(),
-            client.as_str(),
-        )?;
+        let read_handoff = self.read_handoff(client, handoff)?;
         let mut results = self
             .batch(vec![claim, complete, read_event, read_handoff])
             .await?;
