@@ -53,7 +53,11 @@ CREATE TABLE client_settings (
   widget_greeting TEXT,
   -- Lead alerts: up to 5 addresses (JSON list) and when they are told.
   alert_emails TEXT NOT NULL DEFAULT '[]',
-  alert_on TEXT NOT NULL DEFAULT 'off' CHECK (alert_on IN ('each_lead', 'off'))
+  alert_on TEXT NOT NULL DEFAULT 'off' CHECK (alert_on IN ('each_lead', 'off')),
+  -- The redirect carries the visitor's own UTMs and click ids instead of ours (0/1), and
+  -- where our reference rides for providers that return only tracking parameters.
+  external_booking_pass_visitor_utms INTEGER NOT NULL DEFAULT 0,
+  external_booking_ref_param TEXT NOT NULL DEFAULT 'utm_content' CHECK (external_booking_ref_param IN ('utm_content', 'utm_term', 'salesforce_uuid'))
 );
 
 CREATE TABLE booking_handoffs (

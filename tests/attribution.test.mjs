@@ -105,3 +105,36 @@ test('the detail page and the CSV show it; an erasure blanks it', async () => {
   assert.equal((await stored(id)).attribution, null);
   assert.match((await get(w, session, `/dashboard/handoffs/${id}`)).body, /Nothing was recorded: a direct visit, or details erased\./);
 });
+
+test("with the setting on, the redirect carries the visitor's own campaign; our reference rides where chosen", async () => {
+  const current = (await w.admin(spa.adminKey, '/api/v1/admin/settings')).body;
+  const put = await w.json('/api/v1/admin/settings', {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${spa.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...current, externalBookingPassVisitorUtms: true, externalBookingRefParam: 'utm_term' }),
+  });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  const res = await capture({ ...ADA, attribution: { utmSource: 'newsletter', utmCampaign: 'spring', gclid: 'TEST123', landingPage: '/spring' } });
+  const click = await w.fetch(`/r/${res.body.id}`, { headers: { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'user-agent': 'Mozilla/5.0 Chrome/120' } });
+  assert.equal(click.status, 302);
+  const to = new URL(click.headers.get('location'));
+  assert.equal(to.searchParams.get('utm_source'), 'newsletter');
+  assert.equal(to.searchParams.get('utm_campaign'), 'spring');
+  assert.equal(to.searchParams.get('utm_medium'), null, 'the visitor had none; ours is not mixed in');
+  assert.equal(to.searchParams.get('gclid'), 'TEST123');
+  assert.equal(to.searchParams.get('tca_ref'), res.body.id, 'tca_ref is always there');
+  assert.equal(to.searchParams.get('utm_term'), res.body.id, 'Calendly gets our reference in utm_term');
+  assert.equal(to.searchParams.get('landingPage'), null);
+  // A visitor without a campaign still goes with ours.
+  const direct = await capture(ADA);
+  const plain = new URL((await w.fetch(`/r/${direct.body.id}`, { headers: { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'user-agent': 'Mozilla/5.0 Chrome/120' } })).headers.get('location'));
+  assert.equal(plain.searchParams.get('utm_source'), 'treasurecoastai');
+  assert.equal(plain.searchParams.get('utm_medium'), 'booking_widget');
+  const bad = await w.json('/api/v1/admin/settings', {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${spa.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...current, externalBookingRefParam: 'utm_source' }),
+  });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.fields.externalBookingRefParam, 'Choose utm_content, utm_term or salesforce_uuid.');
+});

@@ -18,6 +18,55 @@ pub struct Prefill<'a> {
     pub notes: Option<&'a str>,
 }
 
+/// Where our reference rides, besides `tca_ref`, for providers that hand back only their
+/// tracking parameters (Calendly returns `utm_*` and `salesforce_uuid`, nothing else).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RefParam {
+    #[default]
+    UtmContent,
+    UtmTerm,
+    SalesforceUuid,
+}
+
+impl RefParam {
+    pub const ALL: [RefParam; 3] = [
+        RefParam::UtmContent,
+        RefParam::UtmTerm,
+        RefParam::SalesforceUuid,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefParam::UtmContent => "utm_content",
+            RefParam::UtmTerm => "utm_term",
+            RefParam::SalesforceUuid => "salesforce_uuid",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RefParam> {
+        RefParam::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+pub const REF_PARAM_INVALID: &str = "Choose utm_content, utm_term or salesforce_uuid.";
+
+/// The visitor's own campaign parameters (attribution key, value), which replace ours when
+/// the business asks for them, and their ad click ids, by the query name each rides as.
+const VISITOR_PARAMS: [(&str, &str); 12] = [
+    ("utmSource", "utm_source"),
+    ("utmMedium", "utm_medium"),
+    ("utmCampaign", "utm_campaign"),
+    ("utmTerm", "utm_term"),
+    ("utmContent", "utm_content"),
+    ("gclid", "gclid"),
+    ("gbraid", "gbraid"),
+    ("wbraid", "wbraid"),
+    ("fbclid", "fbclid"),
+    ("msclkid", "msclkid"),
+    ("ttclid", "ttclid"),
+    ("liFatId", "li_fat_id"),
+];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RedirectParams<'a> {
     pub provider: Provider,
@@ -27,6 +76,10 @@ pub struct RedirectParams<'a> {
     pub tca_ref: Option<&'a str>,
     /// None when the client turned prefill off.
     pub prefill: Option<Prefill<'a>>,
+    pub ref_param: RefParam,
+    /// The visitor's first touch (attribution key, value) when the business passes the
+    /// visitor's own UTMs and click ids on instead of ours; empty otherwise.
+    pub visitor: &'a [(&'static str, String)],
 }
 
 /// The base URL with our parameters appended. Scheme, host, port, path, fragment and the
@@ -35,7 +88,7 @@ pub struct RedirectParams<'a> {
 /// URL can never win, nor come back in a webhook when we send no reference at all).
 pub fn build_redirect_url(base: &Url, p: &RedirectParams) -> Url {
     let ours = our_params(p);
-    let reference_keys = reference_keys(p.provider);
+    let reference_keys = reference_keys(p.provider, p.ref_param);
     let mut pairs: Vec<String> = base
         .query()
         .unwrap_or_default()
@@ -64,18 +117,43 @@ pub fn build_redirect_url(base: &Url, p: &RedirectParams) -> Url {
 
 /// Our parameters in the documented order; empty values are left out.
 fn our_params<'a>(p: &RedirectParams<'a>) -> Vec<(&'static str, &'a str)> {
-    let mut params = vec![
-        (
+    let visitor = |key: &str| {
+        p.visitor
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.trim().is_empty())
+    };
+    let references: &[&str] = match non_empty(p.tca_ref) {
+        Some(_) => reference_keys(p.provider, p.ref_param),
+        None => &[],
+    };
+    let mut params: Vec<(&'static str, &'a str)> = Vec::new();
+    if visitor("utmSource").is_some() {
+        // The visitor's campaign, so the business's analytics on the provider see it; a
+        // parameter our reference rides in stays ours.
+        for (key, name) in VISITOR_PARAMS {
+            if let Some(value) = visitor(key).filter(|_| !references.contains(&name)) {
+                params.push((name, value));
+            }
+        }
+    } else {
+        params.push((
             "utm_source",
             non_empty(p.utm_source).unwrap_or(DEFAULT_UTM_SOURCE),
-        ),
-        ("utm_medium", UTM_MEDIUM),
-    ];
-    if let Some(campaign) = non_empty(p.utm_campaign) {
-        params.push(("utm_campaign", campaign));
+        ));
+        params.push(("utm_medium", UTM_MEDIUM));
+        if let Some(campaign) = non_empty(p.utm_campaign) {
+            params.push(("utm_campaign", campaign));
+        }
+        for (key, name) in &VISITOR_PARAMS[5..] {
+            if let Some(value) = visitor(key) {
+                params.push((name, value));
+            }
+        }
     }
     if let Some(tca_ref) = non_empty(p.tca_ref) {
-        for &key in reference_keys(p.provider) {
+        for &key in references {
             params.push((key, tca_ref));
         }
     }
@@ -119,10 +197,12 @@ fn our_params<'a>(p: &RedirectParams<'a>) -> Vec<(&'static str, &'a str)> {
 
 /// Where the handoff reference goes: `tca_ref`, then where each provider's webhook carries it
 /// back (Calendly returns the UTM parameters, Cal.com the booking's metadata).
-fn reference_keys(provider: Provider) -> &'static [&'static str] {
-    match provider {
-        Provider::Calendly => &["tca_ref", "utm_content"],
-        Provider::CalCom => &["tca_ref", "metadata[tca_ref]"],
+fn reference_keys(provider: Provider, ref_param: RefParam) -> &'static [&'static str] {
+    match (provider, ref_param) {
+        (Provider::Calendly, RefParam::UtmContent) => &["tca_ref", "utm_content"],
+        (Provider::Calendly, RefParam::UtmTerm) => &["tca_ref", "utm_term"],
+        (Provider::Calendly, RefParam::SalesforceUuid) => &["tca_ref", "salesforce_uuid"],
+        (Provider::CalCom, _) => &["tca_ref", "metadata[tca_ref]"],
         _ => &["tca_ref"],
     }
 }
@@ -153,6 +233,8 @@ mod tests {
 
     fn params(provider: Provider) -> RedirectParams<'static> {
         RedirectParams {
+            ref_param: Default::default(),
+            visitor: &[],
             provider,
             utm_source: None,
             utm_campaign: None,
@@ -168,6 +250,66 @@ mod tests {
 
     fn query(u: &Url) -> &str {
         u.query().unwrap_or_default()
+    }
+
+    #[test]
+    fn the_reference_rides_where_the_business_chose() {
+        let base = url("https://calendly.com/spa/60min");
+        for (ref_param, key) in [
+            (RefParam::UtmContent, "utm_content"),
+            (RefParam::UtmTerm, "utm_term"),
+            (RefParam::SalesforceUuid, "salesforce_uuid"),
+        ] {
+            let p = RedirectParams {
+                ref_param,
+                prefill: None,
+                ..params(Provider::Calendly)
+            };
+            let q = build_redirect_url(&base, &p)
+                .query()
+                .unwrap_or_default()
+                .to_string();
+            assert!(q.contains(&format!("tca_ref={REF}")), "{q}");
+            assert!(q.contains(&format!("{key}={REF}")), "{q}");
+            assert_eq!(RefParam::parse(key), Some(ref_param));
+        }
+    }
+
+    #[test]
+    fn the_visitors_own_campaign_and_click_ids_replace_ours_when_asked() {
+        let visitor: Vec<(&'static str, String)> = vec![
+            ("landingPage", "/spring".into()),
+            ("utmSource", "newsletter".into()),
+            ("utmMedium", "email".into()),
+            ("utmContent", "hero button".into()),
+            ("gclid", "TEST123".into()),
+        ];
+        let base = url("https://calendly.com/spa/60min?utm_source=stale");
+        let p = RedirectParams {
+            visitor: &visitor,
+            prefill: None,
+            utm_campaign: Some("ours"),
+            ..params(Provider::Calendly)
+        };
+        assert_eq!(
+            build_redirect_url(&base, &p).query(),
+            Some(
+                "utm_source=newsletter&utm_medium=email&gclid=TEST123\
+                 &tca_ref=AAECAwQFBgcICQoLDA0ODw&utm_content=AAECAwQFBgcICQoLDA0ODw"
+            ),
+            "the visitor's utm_content gives way to our reference; the landing page never rides"
+        );
+        // Click ids alone ride next to our own UTMs.
+        let clicks: Vec<(&'static str, String)> = vec![("fbclid", "F1".into())];
+        let p = RedirectParams {
+            visitor: &clicks,
+            prefill: None,
+            ..params(Provider::Generic)
+        };
+        assert_eq!(
+            build_redirect_url(&url("https://spa.example/book"), &p).query(),
+            Some("utm_source=treasurecoastai&utm_medium=booking_widget&fbclid=F1&tca_ref=AAECAwQFBgcICQoLDA0ODw")
+        );
     }
 
     #[test]
@@ -355,6 +497,8 @@ mod tests {
         ];
         for (source, campaign, want) in cases {
             let p = RedirectParams {
+                ref_param: Default::default(),
+                visitor: &[],
                 provider: Provider::Calendly,
                 utm_source: *source,
                 utm_campaign: *campaign,
@@ -396,6 +540,8 @@ mod tests {
     #[test]
     fn omits_empty_prefill_values() {
         let p = RedirectParams {
+            ref_param: Default::default(),
+            visitor: &[],
             provider: Provider::Acuity,
             utm_source: None,
             utm_campaign: None,
@@ -413,6 +559,8 @@ mod tests {
             "utm_source=treasurecoastai&utm_medium=booking_widget&firstName=Cher"
         );
         let p = RedirectParams {
+            ref_param: Default::default(),
+            visitor: &[],
             prefill: Some(Prefill::default()),
             ..p
         };
@@ -435,6 +583,8 @@ mod tests {
         ];
         for (name, encoded) in cases {
             let p = RedirectParams {
+                ref_param: Default::default(),
+                visitor: &[],
                 provider: Provider::Calendly,
                 utm_source: None,
                 utm_campaign: None,

@@ -466,8 +466,10 @@ pub fn parse_event(provider: WebhookProvider, body: &[u8]) -> Result<WebhookEven
 }
 
 // {"event":"invitee.created","payload":{"uri":"…/invitees/…","event":"…/scheduled_events/…",
-//  "tracking":{"utm_content":"<tca_ref>"},…}}. The invitee URI is the same for the booking
-// and its cancellation, so the event type is part of the dedupe key.
+//  "tracking":{"utm_content":"<tca_ref>"},…}}. Our reference rides in the tracking parameter
+// the business chose (utm_content, utm_term or salesforce_uuid): the first that holds one
+// of our ids is it. The invitee URI is the same for the booking and its cancellation, so the
+// event type is part of the dedupe key.
 fn parse_calendly(root: &Value) -> Result<WebhookEvent, ParseError> {
     let event_type = event_type(required_str(root, &["event"], "event")?, "event")?;
     let invitee = required_str(root, &["payload", "uri"], "payload.uri")?;
@@ -480,7 +482,9 @@ fn parse_calendly(root: &Value) -> Result<WebhookEvent, ParseError> {
     Ok(WebhookEvent {
         event_type,
         event_id,
-        tca_ref: tca_ref_at(root, &["payload", "tracking", "utm_content"]),
+        tca_ref: ["utm_content", "utm_term", "salesforce_uuid"]
+            .iter()
+            .find_map(|key| tca_ref_at(root, &["payload", "tracking", key])),
         identifiers,
     })
 }
@@ -739,6 +743,28 @@ mod tests {
                 "{provider:?} {configured:?} {event_type}"
             );
         }
+    }
+
+    #[test]
+    fn calendly_returns_our_reference_wherever_the_business_put_it() {
+        let id = "bcdefghij-_0123456789w";
+        for key in ["utm_content", "utm_term", "salesforce_uuid"] {
+            let body = format!(
+                r#"{{"event":"invitee.created","payload":{{"uri":"https://api.calendly.com/i/1","tracking":{{"utm_source":"newsletter","{key}":"{id}"}}}}}}"#
+            );
+            let event = parse_event(WebhookProvider::Calendly, body.as_bytes()).unwrap();
+            assert_eq!(
+                event.tca_ref.as_ref().map(|r| r.as_str()),
+                Some(id),
+                "{key}"
+            );
+        }
+        // A visitor's own utm_content that is not one of our ids does not hide the reference.
+        let body = format!(
+            r#"{{"event":"invitee.created","payload":{{"uri":"u","tracking":{{"utm_content":"hero button","utm_term":"{id}"}}}}}}"#
+        );
+        let event = parse_event(WebhookProvider::Calendly, body.as_bytes()).unwrap();
+        assert_eq!(event.tca_ref.as_ref().map(|r| r.as_str()), Some(id));
     }
 
     #[test]

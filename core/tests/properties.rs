@@ -329,6 +329,8 @@ mod server {
                 notes: notes.as_deref(),
             });
             let params = RedirectParams {
+                ref_param: Default::default(),
+                visitor: &[],
                 provider,
                 utm_source: utm_source.as_deref(),
                 utm_campaign: utm_campaign.as_deref(),

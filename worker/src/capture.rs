@@ -95,7 +95,7 @@ pub async fn capture_lead(
         .flatten();
     let planned = target
         .as_ref()
-        .map(|t| links::handoff_target(client, t, id.as_str(), visitor).to_string());
+        .map(|t| links::handoff_target(client, t, id.as_str(), visitor, attribution).to_string());
     let user_agent = http::header(req, "User-Agent")
         .map(|ua| ua.chars().take(USER_AGENT_MAX_CHARS).collect::<String>());
     let new = NewHandoff {

@@ -1,6 +1,7 @@
 //! The links a visitor is sent to, built from a client's current settings through core's
 //! redirect rules. The target always comes from settings, never from the request.
 use handoff_core::{
+    attribution::Attribution,
     redirect::{build_redirect_url, Prefill, RedirectParams},
     settings::BookingTarget,
 };
@@ -44,15 +45,23 @@ pub fn booking_of<'a>(client: &'a Client, h: &HandoffRow) -> Option<BookingTarge
     )
 }
 
-/// The provider URL for a captured handoff: UTMs, `tca_ref` and (when enabled) prefill.
+/// The provider URL for a captured handoff: UTMs (the visitor's own, when the business
+/// passes them on), `tca_ref` and (when enabled) prefill.
 pub fn handoff_target(
     client: &Client,
     target: &BookingTarget<'_>,
     handoff_id: &str,
     visitor: Prefill<'_>,
+    attribution: &Attribution,
 ) -> url::Url {
-    let prefill = client.settings.external_booking_prefill.then_some(visitor);
-    build(client, target, Some(handoff_id), prefill)
+    let s = &client.settings;
+    let prefill = s.external_booking_prefill.then_some(visitor);
+    let first_touch: &[(&'static str, String)] = if s.external_booking_pass_visitor_utms {
+        attribution.pairs()
+    } else {
+        &[]
+    };
+    build(client, target, Some(handoff_id), prefill, first_touch)
 }
 
 /// The visitor details a stored handoff can prefill on the provider's page.
@@ -71,7 +80,7 @@ pub fn prefill_of(handoff: &HandoffRow) -> Prefill<'_> {
 pub fn direct_target(client: &Client, target: Option<&BookingTarget<'_>>) -> Option<url::Url> {
     let default = client.settings.booking_target(None);
     let target = target.or(default.as_ref())?;
-    Some(build(client, target, None, None))
+    Some(build(client, target, None, None, &[]))
 }
 
 fn build(
@@ -79,6 +88,7 @@ fn build(
     target: &BookingTarget<'_>,
     tca_ref: Option<&str>,
     prefill: Option<Prefill<'_>>,
+    visitor: &[(&'static str, String)],
 ) -> url::Url {
     let s = &client.settings;
     build_redirect_url(
@@ -89,6 +99,8 @@ fn build(
             utm_campaign: s.external_booking_utm_campaign.as_deref(),
             tca_ref,
             prefill,
+            ref_param: s.external_booking_ref_param,
+            visitor,
         },
     )
 }

@@ -87,12 +87,14 @@ async fn follow(app: &App, req: &Request, raw_id: &str) -> AppResult<Response> {
         .redirect_context(&id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let attribution = handoff.attribution();
     let Some(target) = links::booking_of(&client, &handoff).map(|t| {
         links::handoff_target(
             &client,
             &t,
             handoff.id.as_str(),
             links::prefill_of(&handoff),
+            &attribution,
         )
     }) else {
         let lang = http::visitor_lang(req, handoff.lang.as_deref());

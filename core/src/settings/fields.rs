@@ -12,6 +12,7 @@ use super::{
 use crate::alert::AlertOn;
 use crate::appearance::{Position, Rgb, Theme};
 use crate::provider::Provider;
+use crate::redirect::RefParam;
 use url::Url;
 
 /// How a field is written on the wire and stored.
@@ -196,6 +197,17 @@ impl StoredValue for AlertOn {
     }
 }
 
+impl StoredValue for RefParam {
+    fn store(&self) -> Stored {
+        Stored::Text(Some(self.as_str().to_string()))
+    }
+    fn load(value: Stored) -> Self {
+        Option::<String>::load(value)
+            .and_then(|r| RefParam::parse(&r))
+            .unwrap_or_default()
+    }
+}
+
 impl StoredValue for Theme {
     fn store(&self) -> Stored {
         Stored::Text(Some(self.as_str().to_string()))
@@ -303,6 +315,8 @@ fields! {
     WidgetGreeting: widget_greeting, "widget_greeting", Text, public: true, absent: EMPTY;
     AlertEmails: alert_emails, "alert_emails", List, public: false, absent: Raw::List(Vec::new());
     AlertOn: alert_on, "alert_on", Text, public: false, absent: EMPTY;
+    ExternalBookingPassVisitorUtms: external_booking_pass_visitor_utms, "external_booking_pass_visitor_utms", Bool, public: false, absent: OFF;
+    ExternalBookingRefParam: external_booking_ref_param, "external_booking_ref_param", Text, public: false, absent: EMPTY;
 }
 
 #[cfg(test)]

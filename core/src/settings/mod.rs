@@ -4,6 +4,7 @@
 use crate::alert::{self, AlertOn};
 use crate::appearance::{self, Position, Rgb, Theme};
 use crate::provider::Provider;
+use crate::redirect::{RefParam, REF_PARAM_INVALID};
 use crate::text::{char_len, strip_controls};
 use url::Url;
 
@@ -92,10 +93,12 @@ pub enum SettingsField {
     WidgetGreeting,
     AlertEmails,
     AlertOn,
+    ExternalBookingPassVisitorUtms,
+    ExternalBookingRefParam,
 }
 
 impl SettingsField {
-    pub const ALL: [SettingsField; 30] = [
+    pub const ALL: [SettingsField; 32] = [
         SettingsField::BookingMode,
         SettingsField::ExternalBookingProviderName,
         SettingsField::ExternalBookingUrl,
@@ -126,6 +129,8 @@ impl SettingsField {
         SettingsField::WidgetGreeting,
         SettingsField::AlertEmails,
         SettingsField::AlertOn,
+        SettingsField::ExternalBookingPassVisitorUtms,
+        SettingsField::ExternalBookingRefParam,
     ];
 
     pub fn json_name(self) -> &'static str {
@@ -162,6 +167,8 @@ impl SettingsField {
             SettingsField::WidgetGreeting => "widgetGreeting",
             SettingsField::AlertEmails => "alertEmails",
             SettingsField::AlertOn => "alertOn",
+            SettingsField::ExternalBookingPassVisitorUtms => "externalBookingPassVisitorUtms",
+            SettingsField::ExternalBookingRefParam => "externalBookingRefParam",
         }
     }
 }
@@ -200,6 +207,9 @@ pub struct SettingsInput {
     pub alert_emails: Vec<String>,
     /// `each_lead` or `off`; empty means `each_lead` when an address is given.
     pub alert_on: String,
+    pub external_booking_pass_visitor_utms: bool,
+    /// `utm_content` (empty means it), `utm_term` or `salesforce_uuid`.
+    pub external_booking_ref_param: String,
 }
 
 /// One row of the per-service routing table as submitted.
@@ -266,6 +276,10 @@ pub struct Settings {
     /// Lower-cased, valid, distinct; at most 5.
     pub alert_emails: Vec<String>,
     pub alert_on: AlertOn,
+    /// The redirect carries the visitor's own UTMs and click ids instead of ours.
+    pub external_booking_pass_visitor_utms: bool,
+    /// Where our reference rides for providers that return only tracking parameters.
+    pub external_booking_ref_param: RefParam,
 }
 
 impl Default for Settings {
@@ -297,6 +311,8 @@ impl Default for Settings {
             widget_greeting: None,
             alert_emails: Vec::new(),
             alert_on: AlertOn::default(),
+            external_booking_pass_visitor_utms: false,
+            external_booking_ref_param: RefParam::default(),
         }
     }
 }
@@ -637,6 +653,19 @@ pub fn validate_settings(
         }),
     };
 
+    let ref_param = match input
+        .external_booking_ref_param
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "" => RefParam::default(),
+        raw => RefParam::parse(raw).unwrap_or_else(|| {
+            fail(SettingsField::ExternalBookingRefParam, REF_PARAM_INVALID);
+            RefParam::default()
+        }),
+    };
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -666,6 +695,8 @@ pub fn validate_settings(
         widget_greeting: greeting,
         alert_emails,
         alert_on,
+        external_booking_pass_visitor_utms: input.external_booking_pass_visitor_utms,
+        external_booking_ref_param: ref_param,
     })
 }
 
@@ -867,6 +898,8 @@ mod tests {
                 "widgetGreeting",
                 "alertEmails",
                 "alertOn",
+                "externalBookingPassVisitorUtms",
+                "externalBookingRefParam",
             ]
         );
     }
@@ -1238,6 +1271,8 @@ mod tests {
                 "owner@spa.example".into(),
             ],
             alert_on: "".into(),
+            external_booking_pass_visitor_utms: true,
+            external_booking_ref_param: " UTM_TERM ".into(),
         };
         let settings = validate_settings(&input, Strictness::Save).unwrap();
         assert_eq!(
@@ -1282,6 +1317,8 @@ mod tests {
                 widget_greeting: Some("Hi! Ask me anything.".into()),
                 alert_emails: vec!["owner@spa.example".into()],
                 alert_on: AlertOn::EachLead,
+                external_booking_pass_visitor_utms: true,
+                external_booking_ref_param: RefParam::UtmTerm,
             }
         );
         assert_eq!(settings.provider(), Provider::Acuity);

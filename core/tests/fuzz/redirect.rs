@@ -264,6 +264,8 @@ fn check(c: Case) -> TestCaseResult {
             notes: notes.as_deref(),
         });
     let params = RedirectParams {
+        ref_param: Default::default(),
+        visitor: &[],
         provider: c.provider,
         utm_source: c.utm_source.as_deref(),
         utm_campaign: c.utm_campaign.as_deref(),

@@ -129,6 +129,18 @@ fn settings_input() -> impl Strategy<Value = SettingsInput> {
             0..8,
         ),
         text(&["", "each_lead", "off", "daily", "EACH_LEAD"], 12),
+        any::<bool>(),
+        text(
+            &[
+                "",
+                "utm_content",
+                "utm_term",
+                "salesforce_uuid",
+                "utm_source",
+                "UTM_TERM",
+            ],
+            20,
+        ),
     );
     (
         (mode, name, url, embed, disclaimer),
@@ -157,7 +169,17 @@ fn settings_input() -> impl Strategy<Value = SettingsInput> {
                         forward_enabled,
                         forward_url,
                     ),
-                    (brand, theme, position, launcher, greeting, alert_emails, alert_on),
+                    (
+                        brand,
+                        theme,
+                        position,
+                        launcher,
+                        greeting,
+                        alert_emails,
+                        alert_on,
+                        pass_utms,
+                        ref_param,
+                    ),
                 ),
             )| SettingsInput {
                 booking_mode: mode,
@@ -185,6 +207,8 @@ fn settings_input() -> impl Strategy<Value = SettingsInput> {
                 widget_greeting: greeting,
                 alert_emails,
                 alert_on,
+                external_booking_pass_visitor_utms: pass_utms,
+                external_booking_ref_param: ref_param,
             },
         )
 }

@@ -6,6 +6,7 @@ use super::{csrf_field, layout, notice, paths, Frame, NoticeKind, Section};
 use handoff_core::{
     appearance::{self, palette, ratio_label, Position, Rgb, Scheme, Theme},
     i18n::Lang,
+    redirect::RefParam,
     settings::RouteInput,
 };
 
@@ -187,6 +188,21 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                         (field(v, "externalBookingUtmCampaign", "utm_campaign", Some("Optional, e.g. spring-offer"),
                             text_input(v, "externalBookingUtmCampaign", &f.input.external_booking_utm_campaign, "text", true)))
                     }
+                    div.field.check {
+                        label.choice {
+                            input type="checkbox" name="externalBookingPassVisitorUtms" checked[f.input.external_booking_pass_visitor_utms];
+                            span { "Pass each visitor's own campaign (their utm_* and ad click ids) to the booking page instead of ours, so your analytics there credit the real source" }
+                        }
+                    }
+                    (field(v, "externalBookingRefParam", "Carry our booking reference in", Some("For providers that send back only their tracking parameters (Calendly returns utm_* and salesforce_uuid). Pick one your own campaigns don't use."), html! {
+                        select #externalBookingRefParam name="externalBookingRefParam"
+                            aria-invalid=[v.error("externalBookingRefParam").map(|_| "true")]
+                            aria-describedby=[described_by(v, "externalBookingRefParam", true)] {
+                            @for r in RefParam::ALL {
+                                option value=(r.as_str()) selected[f.input.external_booking_ref_param == r.as_str() || (f.input.external_booking_ref_param.is_empty() && r == RefParam::default())] { (r.as_str()) }
+                            }
+                        }
+                    }))
                 }
                 section.card {
                     h2 { "Widget" }
