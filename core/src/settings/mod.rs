@@ -644,13 +644,18 @@ pub fn validate_settings(
     if alert_emails.len() > alert::ALERT_EMAILS_MAX {
         fail(SettingsField::AlertEmails, alert::TOO_MANY_ALERT_EMAILS);
     }
+    // An address given with no choice is on; nobody to tell is off, whatever was chosen.
     let alert_on = match input.alert_on.trim().to_ascii_lowercase().as_str() {
-        "" if alert_emails.is_empty() => AlertOn::Off,
         "" => AlertOn::EachLead,
         raw => AlertOn::parse(raw).unwrap_or_else(|| {
             fail(SettingsField::AlertOn, alert::ALERT_ON_INVALID);
             AlertOn::Off
         }),
+    };
+    let alert_on = if alert_emails.is_empty() {
+        AlertOn::Off
+    } else {
+        alert_on
     };
 
     let ref_param = match input

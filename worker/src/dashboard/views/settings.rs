@@ -243,8 +243,10 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                         textarea(v, "alertEmails", &f.input.alert_emails.join("\n"), 2, true)))
                     (field(v, "alertOn", "Send alerts", None, html! {
                         select #alertOn name="alertOn" aria-invalid=[v.error("alertOn").map(|_| "true")] {
-                            option value="each_lead" selected[f.input.alert_on != "off"] { "For each new lead" }
-                            option value="off" selected[f.input.alert_on == "off"] { "Off" }
+                            // With no address yet, adding one should be all it takes.
+                            @let on = f.input.alert_on != "off" || f.input.alert_emails.is_empty();
+                            option value="each_lead" selected[on] { "For each new lead" }
+                            option value="off" selected[!on] { "Off" }
                         }
                     }))
                 }
@@ -367,7 +369,7 @@ fn appearance_section(v: &SettingsView<'_>) -> Markup {
     html! {
         section.card #appearance {
             h2 { "Widget appearance" }
-            p.muted { "How the widget and your hosted booking page look. Your wording is shown as you write it; leave a field empty for ours, in each visitor's language." }
+            p.muted { "Your hosted booking page uses these colours and this theme now; the assistant on your website keeps its standard look until it learns them. Your wording is shown as you write it; leave a field empty for ours, in each visitor's language." }
             (field(v, "widgetBrandColor", "Brand colour", Some("# and six hex digits, like #0f766e. Empty: our teal."), html! {
                 div.color-row {
                     svg.swatch width="32" height="32" viewBox="0 0 32 32" aria-hidden="true" focusable="false" {
