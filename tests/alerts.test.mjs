@@ -111,3 +111,35 @@ test('alerts turned off: nothing is queued', async () => {
   assert.equal(res.status, 201);
   assert.equal((await w.db.prepare("SELECT COUNT(*) AS n FROM forward_deliveries WHERE channel = 'email'").first()).n, before);
 });
+
+test('"Send test alert" sends a marked test to every saved address at once', async () => {
+  await putSettings(spa, { alertEmails: ['owner@spa.example', 'frontdesk@spa.example'], alertOn: 'each_lead' });
+  const session = await signIn(w, spa.adminKey, { headers: { origin: PUBLIC } });
+  const mark = w.logs.length;
+  const res = await w.fetch(`${PUBLIC}/dashboard/settings/alerts/test`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', cookie: session.cookie },
+    body: new URLSearchParams({ csrf: session.csrf }).toString(),
+  });
+  assert.equal(res.status, 303);
+  assert.match(res.headers.get('location'), /\/dashboard\/settings\?alert_test=sent#alerts$/);
+  const { texts } = mails(mark);
+  assert.equal(texts.length, 2);
+  assert.match(texts[0], /^This is a test of your lead alerts: nobody asked to book\./);
+  assert.equal((await w.db.prepare("SELECT COUNT(*) AS n FROM booking_handoffs WHERE customer_name = 'Test Visitor'").first()).n, 0, 'no handoff is made');
+  const page = await get(w, session, `${PUBLIC}/dashboard/settings?alert_test=sent`);
+  assert.match(page.body, /Test alert sent to every address/);
+  const forged = await w.fetch(`${PUBLIC}/dashboard/settings/alerts/test`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site', cookie: session.cookie },
+    body: new URLSearchParams({ csrf: session.csrf }).toString(),
+  });
+  assert.equal(forged.status, 403, 'another site cannot make us send mail');
+  await putSettings(spa, { alertEmails: [] });
+  const none = await w.fetch(`${PUBLIC}/dashboard/settings/alerts/test`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', cookie: session.cookie },
+    body: new URLSearchParams({ csrf: session.csrf }).toString(),
+  });
+  assert.match(none.headers.get('location'), /alert_test=none/);
+});

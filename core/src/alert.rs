@@ -144,6 +144,34 @@ pub fn lead_email(l: &AlertLead) -> Email {
     }
 }
 
+/// What "Send test alert" sends: a real alert's layout with a made-up visitor, marked as a
+/// test in the subject and the first line, so nobody mistakes it for a lead.
+pub fn test_email(business: &str, dashboard_url: Option<&str>) -> Email {
+    let mut e = lead_email(&AlertLead {
+        business,
+        customer_name: "Test Visitor",
+        customer_email: Some("visitor@example.com"),
+        customer_phone: None,
+        service: Some("Your first service"),
+        time: Some("Friday afternoon"),
+        notes: None,
+        provider: Some("your booking page"),
+        source: Vec::new(),
+        dashboard_url,
+    });
+    e.subject = format!("[Test] {}", e.subject);
+    e.text = format!(
+        "This is a test of your lead alerts: nobody asked to book. Real alerts look like this.\n\n{}",
+        e.text
+    );
+    e.html = e.html.replacen(
+        "<p>",
+        "<p><strong>This is a test of your lead alerts: nobody asked to book.</strong> Real alerts look like this.</p><p>",
+        1,
+    );
+    e
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +244,16 @@ mod tests {
         assert_eq!(e.subject, "New booking request — Ada Lovelace");
         assert!(e.text.contains("A request only: nothing is booked yet."));
         assert!(e.text.contains("You'll find it in your Handoff dashboard."));
+    }
+
+    #[test]
+    fn a_test_alert_says_it_is_one() {
+        let e = test_email("Seaside Day Spa", None);
+        assert!(e.subject.starts_with("[Test] New booking request"));
+        assert!(e.text.starts_with("This is a test of your lead alerts"));
+        assert!(e
+            .html
+            .contains("<strong>This is a test of your lead alerts"));
     }
 
     #[test]

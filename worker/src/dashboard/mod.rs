@@ -122,6 +122,11 @@ pub(crate) const ROUTES: &[Route<Handler>] = &[
         handler: Handler::Write(|app, s, form, _| Box::pin(settings::save_page(app, s, form))),
     },
     Route {
+        methods: POST,
+        pattern: paths::ALERT_TEST,
+        handler: Handler::Write(|app, s, _, _| Box::pin(settings::test_alert(app, s))),
+    },
+    Route {
         methods: GET_HEAD,
         pattern: paths::PRIVACY,
         handler: Handler::Page(|app, s, req, _| Box::pin(privacy::page(app, s, req))),

@@ -16,6 +16,7 @@ pub const HANDOFF_ABANDON: &str = "/dashboard/handoffs/:id/abandon";
 pub const WEBHOOK_EVENTS: &str = "/dashboard/webhook-events";
 pub const WEBHOOK_EVENT_LINK: &str = "/dashboard/webhook-events/:id/link";
 pub const SETTINGS: &str = "/dashboard/settings";
+pub const ALERT_TEST: &str = "/dashboard/settings/alerts/test";
 pub const PRIVACY: &str = "/dashboard/privacy";
 pub const PRIVACY_FIND: &str = "/dashboard/privacy/find";
 pub const PRIVACY_ERASE: &str = "/dashboard/privacy/erase";
@@ -92,6 +93,7 @@ mod tests {
             WEBHOOK_EVENTS,
             WEBHOOK_EVENT_LINK,
             SETTINGS,
+            ALERT_TEST,
             PRIVACY,
             PRIVACY_FIND,
             PRIVACY_ERASE,

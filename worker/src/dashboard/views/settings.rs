@@ -19,7 +19,8 @@ pub struct SettingsView<'a> {
     pub has_secret: bool,
     /// The stored probe result, when iframe mode is stored.
     pub stored_iframe: Option<IframeCheck>,
-    pub saved: bool,
+    /// What the last action did (saved, a test alert sent or not).
+    pub notice: Option<(NoticeKind, &'static str)>,
     pub has_forward_secret: bool,
     /// A fresh `whsec_…` secret offered when none is stored (not stored until saved).
     pub suggested_forward_secret: Option<String>,
@@ -127,7 +128,7 @@ pub fn settings(v: &SettingsView<'_>) -> String {
         html! {
             div.page-head.narrow { h1 { "Settings" } }
             div.settings-notices {
-                @if v.saved { (notice(NoticeKind::Success, "Settings saved. Your widget uses them from the next page load.")) }
+                @if let Some((kind, text)) = v.notice { (notice(kind, text)) }
                 @if !v.errors.is_empty() { (notice(NoticeKind::Error, "Some settings need attention. Nothing was saved — see the messages below.")) }
             }
             form.settings method="post" action=(paths::SETTINGS) novalidate {
@@ -249,6 +250,7 @@ pub fn settings(v: &SettingsView<'_>) -> String {
                             option value="off" selected[!on] { "Off" }
                         }
                     }))
+                    p.muted { "Saved addresses can get a test alert now: " button.btn.small.secondary type="submit" formaction=(paths::ALERT_TEST) formnovalidate { "Send test alert" } }
                 }
                 section.card #privacy {
                     h2 { "Privacy" }
