@@ -7,42 +7,38 @@
 // asks, never a dead end. Screenshots: reports/screenshots/visitor-consent-*.png.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { startWorker, root } from './helpers/worker.mjs';
-import { launchBrowser, serve, hostPage, PROVIDER_PAGE, say } from './helpers/browser.mjs';
+import { hostPage, say } from './helpers/browser.mjs';
+import { e2eStack, openPage, putSettings as put, shoot, VIEWPORTS } from './helpers/e2e.mjs';
 
-const shots = join(root, 'reports', 'screenshots');
-const MOBILE = { width: 375, height: 667 };
-const DESKTOP = { width: 1280, height: 800 };
+const { mobile: MOBILE, desktop: DESKTOP } = VIEWPORTS;
 const DEFAULT_EN = 'I agree that this business may store my details and contact me about my booking.';
 const DEFAULT_ES = 'Acepto que este negocio guarde mis datos y me contacte sobre mi reserva.';
 const TICK_EN = 'Please tick the box to agree before sending.';
 const TICK_ES = 'Marca la casilla para aceptar antes de enviar, por favor.';
 
+let stack;
 let w;
 let site;
 let provider;
 let browser;
 
 before(async () => {
-  w = await startWorker({ port: 0 });
-  provider = await serve({ '/book': () => ({ body: PROVIDER_PAGE }) });
-  const page = (slug, attrs = '') => () => ({ body: hostPage(w.url, slug, { attrs }) });
-  site = await serve({
-    '/en': page('consent-spa', 'data-lang="en"'),
-    '/es': page('consent-spa', 'data-lang="es"'),
-    '/late': page('late-spa', 'data-lang="en"'),
-    '/plain': page('plain-spa', 'data-lang="en"'),
+  stack = await e2eStack({
+    browser: { locale: 'en-US' },
+    site: (w) => {
+      const page = (slug, attrs = '') => () => ({ body: hostPage(w.url, slug, { attrs }) });
+      return {
+        '/en': page('consent-spa', 'data-lang="en"'),
+        '/es': page('consent-spa', 'data-lang="es"'),
+        '/late': page('late-spa', 'data-lang="en"'),
+        '/plain': page('plain-spa', 'data-lang="en"'),
+      };
+    },
   });
-  browser = await launchBrowser({ locale: 'en-US' });
+  ({ w, site, provider, browser } = stack);
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await provider?.close();
-  await w?.dispose();
-});
+after(() => stack?.close());
 
 async function createClient(slug, name) {
   return w.createClient({
@@ -57,16 +53,7 @@ async function createClient(slug, name) {
   });
 }
 
-/** Replaces settings as the admin API does (PUT takes them whole). */
-async function putSettings(client, extra) {
-  const current = (await w.admin(client.adminKey, '/api/v1/admin/settings')).body;
-  const res = await w.json('/api/v1/admin/settings', {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${client.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...current, ...extra }),
-  });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-}
+const putSettings = (client, extra) => put(w, client, extra);
 
 /** Handoffs stored for a client, straight from D1. */
 async function storedCount(client) {
@@ -79,13 +66,10 @@ async function storedCount(client) {
 
 /** Opens the page, recording console errors and the bodies of every capture the widget POSTs. */
 async function open(url, size) {
-  const page = await browser.context.newPage();
-  const errors = [];
+  // A capture refused for want of consent answers 422 on purpose: the one error expected.
+  const { page, errors } = await openPage(browser, { viewport: size, allow: [/status of 422/] });
   const posts = [];
-  page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
   page.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/v1/handoffs') && posts.push(JSON.parse(r.postData())));
-  await page.setViewportSize(size);
   await page.goto(url);
   return { page, errors, posts };
 }
@@ -108,13 +92,13 @@ async function toSummary(page, es) {
 }
 
 /** Scrolls the conversation to its end, as the widget does after each render, then shoots. */
-async function shoot(page, name) {
+async function shootWidget(page, name) {
   await page.evaluate(() => {
     const body = document.querySelector('[data-handoff-widget]').shadowRoot.querySelector('.hw-body');
     body.scrollTop = body.scrollHeight;
   });
   await page.waitForTimeout(250); // the panel's entrance animation
-  await page.screenshot({ path: join(shots, name) });
+  await shoot(page, name.replace(/\.png$/, ''));
 }
 
 /** The focused element inside the widget's shadow root, as `tag.class[type]`. */
@@ -167,7 +151,7 @@ describe('a business that requires consent', () => {
     assert.ok(await page.locator('.hw-summary').isVisible(), 'the answers are still there');
     assert.deepEqual(posts, [], 'nothing left the browser');
     assert.equal(await storedCount(client), 0, 'nothing stored');
-    await shoot(page, 'visitor-consent-desktop.png');
+    await shootWidget(page, 'visitor-consent-desktop.png');
 
     await page.locator('label.hw-consent span').click(); // the wording toggles the box too
     assert.equal(await box.isChecked(), true);
@@ -191,7 +175,7 @@ describe('a business that requires consent', () => {
     assert.equal(await storedCount(client), before, 'nothing stored');
     const line = await page.locator('label.hw-consent').boundingBox();
     assert.ok(line.x >= 0 && line.x + line.width <= MOBILE.width, 'the line fits the screen');
-    await shoot(page, 'visitor-consent-es-375.png');
+    await shootWidget(page, 'visitor-consent-es-375.png');
 
     assert.equal(await focused(page), 'input[checkbox]');
     await page.keyboard.press('Space');

@@ -7,18 +7,13 @@
 //   horizontal overflow and no console errors (CSP violations would be errors).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { startWorker, root } from './helpers/worker.mjs';
-import { launchBrowser } from './helpers/browser.mjs';
+import { e2eStack, openPage, noHorizontalOverflow, shoot, signInThroughTheForm as signInWith, VIEWPORTS } from './helpers/e2e.mjs';
 
 const SITE_A = 'https://alpha-spa.example';
 const SITE_B = 'https://bravo-spa.example';
 const ALICE = { customerName: 'Alice Aardvark', customerEmail: 'alice.private@alpha-mail.example', requestedService: 'Hot stones', notes: 'ALPHA-ONLY', industry: 'spa' };
 
-const VIEWPORTS = { desktop: { width: 1280, height: 800 }, mobile: { width: 375, height: 667 } };
-const shots = join(root, 'reports', 'screenshots');
-
+let stack;
 let w;
 let browser;
 let a;
@@ -33,8 +28,8 @@ async function capture(slug, origin, lead) {
 }
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
-  w = await startWorker({ port: 0 });
+  stack = await e2eStack({ provider: null });
+  ({ w, browser } = stack);
   a = await w.createClient({
     slug: 'alpha-spa', name: 'Alpha Spa', allowedOrigins: [SITE_A], bookingMode: 'external',
     externalBookingProviderName: 'Calendly', externalBookingUrl: 'https://calendly.com/alpha/60min', contactEmail: 'hi@alpha.example',
@@ -67,41 +62,22 @@ before(async () => {
   await w.json(`/api/v1/admin/handoffs/${bIds['Mary Jackson']}/complete`, { method: 'POST', headers: { authorization: `Bearer ${b.adminKey}` } });
   await w.db.prepare("UPDATE booking_handoffs SET status = 'abandoned', abandoned_at = ?2, abandoned_by = 'scheduled' WHERE id = ?1")
     .bind(bIds['Annie Easley'], Date.now()).run();
-  browser = await launchBrowser();
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: w.url });
 });
 
-after(async () => {
-  await browser?.close();
-  await w?.dispose();
-});
+after(() => stack?.close());
 
-/** A page that records console errors and uncaught exceptions. */
-async function newPage(viewport = VIEWPORTS.desktop) {
-  // Each test signs in afresh.
+/** A page (each test signs in afresh); `allow` names the console errors a test expects. */
+async function newPage(viewport = VIEWPORTS.desktop, allow = []) {
   await browser.context.clearCookies();
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.setViewportSize(viewport);
-  return { page, errors };
+  return openPage(browser, { viewport, allow });
 }
 
-async function signInThroughTheForm(page, adminKey) {
-  await page.goto(`${w.url}/dashboard`);
-  assert.match(page.url(), /\/dashboard\/sign-in/);
-  await page.locator('#adminKey').fill(adminKey);
-  await Promise.all([page.waitForURL(`${w.url}/dashboard`), page.locator('button[type="submit"]', { hasText: 'Sign in' }).click()]);
-}
-
-async function noHorizontalOverflow(page, label) {
-  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-  assert.ok(scroll <= client, `${label}: page is ${scroll}px wide in a ${client}px viewport`);
-}
+const signInThroughTheForm = (page, adminKey) => signInWith(page, w, adminKey);
 
 test('E2E 2: signed in as client B, client A\'s handoff is 404 in the dashboard and the API, with no data', async () => {
-  const { page, errors } = await newPage();
+  // Client A's handoff answers 404 and the API 401 here, on purpose.
+  const { page, errors } = await newPage(VIEWPORTS.desktop, [/status of 40[14]/]);
   await signInThroughTheForm(page, b.adminKey);
   const cookies = await browser.context.cookies(w.url);
   const session = cookies.find((c) => c.name === 'handoff_session');
@@ -133,7 +109,7 @@ test('E2E 2: signed in as client B, client A\'s handoff is 404 in the dashboard 
   await page.goto(`${w.url}/dashboard`);
   assert.ok(!(await page.content()).includes('Alice Aardvark'));
   await page.close();
-  assert.deepEqual(errors.filter((e) => !/status of 40[14]/.test(e)), []);
+  assert.deepEqual(errors, []);
 });
 
 test('sign in, filter, open a detail, copy its link and mark it completed', async () => {
@@ -181,25 +157,26 @@ test('sign in, filter, open a detail, copy its link and mark it completed', asyn
 
 test('screenshots at 1280×800 and 375×667: no overflow, no console errors', async () => {
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
-    const { page, errors } = await newPage(viewport);
+    // The invalid save below answers 422 on purpose (the form again, with its messages).
+    const { page, errors } = await newPage(viewport, [/status of 422/]);
     await page.goto(`${w.url}/dashboard/sign-in`);
     await noHorizontalOverflow(page, `sign-in ${size}`);
-    await page.screenshot({ path: join(shots, `dashboard-sign-in-${size}.png`), fullPage: true });
+    await shoot(page, `dashboard-sign-in-${size}`, { fullPage: true });
 
     await page.locator('#adminKey').fill(b.adminKey);
     await Promise.all([page.waitForURL(`${w.url}/dashboard`), page.locator('button', { hasText: 'Sign in' }).click()]);
     await noHorizontalOverflow(page, `pipeline ${size}`);
-    await page.screenshot({ path: join(shots, `dashboard-pipeline-${size}.png`), fullPage: true });
+    await shoot(page, `dashboard-pipeline-${size}`, { fullPage: true });
 
     await page.goto(`${w.url}/dashboard/handoffs/${bIds['Dorothy Vaughan']}`);
     await noHorizontalOverflow(page, `detail ${size}`);
-    await page.screenshot({ path: join(shots, `dashboard-detail-${size}.png`), fullPage: true });
+    await shoot(page, `dashboard-detail-${size}`, { fullPage: true });
 
     await page.goto(`${w.url}/dashboard/settings`);
     await page.locator('#externalBookingEmbedMode').selectOption('iframe');
     assert.equal(await page.locator('#iframe-warning').isVisible(), true, 'the iframe warning follows the choice');
     await noHorizontalOverflow(page, `settings ${size}`);
-    await page.screenshot({ path: join(shots, `dashboard-settings-${size}.png`), fullPage: true });
+    await shoot(page, `dashboard-settings-${size}`, { fullPage: true });
 
     // Validation in place: the message sits next to its field and the input is kept.
     await page.locator('#externalBookingUrl').fill('http://not-secure.example/book');
@@ -209,10 +186,9 @@ test('screenshots at 1280×800 and 375×667: no overflow, no console errors', as
     assert.equal(await page.locator('#contactEmail-error').innerText(), 'Please enter a valid email address, like name@example.com.');
     assert.equal(await page.locator('#externalBookingUrl').inputValue(), 'http://not-secure.example/book');
     await noHorizontalOverflow(page, `settings errors ${size}`);
-    if (size === 'desktop') await page.screenshot({ path: join(shots, 'dashboard-settings-errors-desktop.png'), fullPage: true });
+    if (size === 'desktop') await shoot(page, 'dashboard-settings-errors-desktop', { fullPage: true });
     await page.close();
-    // The invalid save answers 422 on purpose (the form again, with its messages).
-    assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), [], size);
+    assert.deepEqual(errors, [], size);
   }
 });
 
@@ -225,7 +201,7 @@ test('external mode without a URL: the admin sees the red banner (screenshot)', 
     assert.equal(await banner.isVisible(), true);
     assert.match(await banner.innerText(), /Online booking is off for your visitors/);
     await noHorizontalOverflow(page, `banner ${size}`);
-    await page.screenshot({ path: join(shots, `dashboard-banner-${size}.png`) });
+    await shoot(page, `dashboard-banner-${size}`);
     await Promise.all([page.waitForURL(/\/dashboard\/settings/), banner.locator('a').click()]);
     assert.equal(await page.locator('.banner').isVisible(), true, 'on settings too');
     await page.close();

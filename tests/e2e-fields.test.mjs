@@ -4,16 +4,17 @@
 // The mapping itself is declared once per question kind in widget/src/conversation/model.rs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorker } from './helpers/worker.mjs';
-import { launchBrowser, serve, hostPage, say } from './helpers/browser.mjs';
+import { hostPage, say } from './helpers/browser.mjs';
+import { e2eStack, openPage } from './helpers/e2e.mjs';
 
+let stack;
 let w;
 let site;
 let browser;
 
 before(async () => {
-  w = await startWorker({ port: 0 });
-  site = await serve({ '/': () => ({ body: hostPage(w.url, 'fields-spa') }) });
+  stack = await e2eStack({ provider: null, site: (w) => ({ '/': () => ({ body: hostPage(w.url, 'fields-spa') }) }) });
+  ({ w, site, browser } = stack);
   await w.createClient({
     slug: 'fields-spa',
     name: 'Seaside Day Spa',
@@ -23,14 +24,9 @@ before(async () => {
     externalBookingUrl: 'https://provider.example/book',
     services: ['Massage', 'Facial'],
   });
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await w?.dispose();
-});
+after(() => stack?.close());
 
 /** The answer box's attributes and its label, as the page has them now. */
 const answerBox = (page) =>
@@ -50,10 +46,7 @@ const answerBox = (page) =>
 const FREE_TEXT = { type: 'text', autocomplete: 'off', inputmode: 'text' };
 
 test('each question tells the browser what its answer is', async () => {
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { page, errors } = await openPage(browser);
   await page.goto(`${site.origin}/`);
   await page.locator('button.hw-launcher').click();
   await page.locator('input.hw-input').waitFor();
@@ -84,7 +77,7 @@ test('each question tells the browser what its answer is', async () => {
 });
 
 test('a rejected answer is asked again with the same hints, marked invalid', async () => {
-  const page = await browser.context.newPage();
+  const { page, errors } = await openPage(browser);
   await page.goto(`${site.origin}/`);
   await page.locator('button.hw-launcher').click();
   await page.locator('input.hw-input').waitFor();
@@ -103,4 +96,5 @@ test('a rejected answer is asked again with the same hints, marked invalid', asy
     { autocomplete: 'off', inputmode: 'text', invalid: null },
   );
   await page.close();
+  assert.deepEqual(errors, []);
 });

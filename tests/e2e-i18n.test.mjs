@@ -5,36 +5,39 @@
 // desktop) and hosted-es-*-375.png.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { startWorker, root } from './helpers/worker.mjs';
-import { launchBrowser, serve, hostPage, PROVIDER_PAGE, say } from './helpers/browser.mjs';
+import { launchBrowser, hostPage, say } from './helpers/browser.mjs';
+import { e2eStack, openPage, shoot as shootPage, VIEWPORTS } from './helpers/e2e.mjs';
 
-const shots = join(root, 'reports', 'screenshots');
-const MOBILE = { width: 375, height: 667 };
-const DESKTOP = { width: 1280, height: 800 };
+const { mobile: MOBILE, desktop: DESKTOP } = VIEWPORTS;
 const GREETING_ES = '¡Hola! Puedo ayudarte a reservar en Spa Marina. ¿Qué te gustaría reservar?';
 const GREETING_EN = 'Hi! I can help you book with Spa Marina. What would you like to book?';
 const HANDOFF_ES = 'Completarás tu reserva en Calendly. Aquí estaremos si necesitas ayuda.';
 
+let stack;
 let w;
 let site;
 let provider;
 let client;
 
 before(async () => {
-  w = await startWorker({ port: 0 });
-  provider = await serve({ '/book': () => ({ body: PROVIDER_PAGE }) });
-  const page = (attrs) => () => ({ body: hostPage(w.url, 'spa-marina', { attrs }) });
-  site = await serve({
-    '/es': page('data-lang="es" data-industry="spa"'),
-    '/auto': page(''),
-    '/en': page('data-lang="en"'),
-    '/fr': page('data-lang="fr"'),
-    '/es-no-wasm': () => ({
-      headers: { 'content-security-policy': `default-src 'self'; script-src ${w.url}; connect-src ${w.url}` },
-      body: hostPage(w.url, 'spa-marina', { attrs: 'data-lang="es"' }),
-    }),
+  // The stack's own browser is English (en-US); other locales launch their own below.
+  stack = await e2eStack({
+    browser: { locale: 'en-US' },
+    site: (w) => {
+      const page = (attrs) => () => ({ body: hostPage(w.url, 'spa-marina', { attrs }) });
+      return {
+        '/es': page('data-lang="es" data-industry="spa"'),
+        '/auto': page(''),
+        '/en': page('data-lang="en"'),
+        '/fr': page('data-lang="fr"'),
+        '/es-no-wasm': () => ({
+          headers: { 'content-security-policy': `default-src 'self'; script-src ${w.url}; connect-src ${w.url}` },
+          body: hostPage(w.url, 'spa-marina', { attrs: 'data-lang="es"' }),
+        }),
+      };
+    },
   });
+  ({ w, site, provider } = stack);
   client = await w.createClient({
     slug: 'spa-marina',
     name: 'Spa Marina',
@@ -48,11 +51,7 @@ before(async () => {
   });
 });
 
-after(async () => {
-  await site?.close();
-  await provider?.close();
-  await w?.dispose();
-});
+after(() => stack?.close());
 
 /** The shadow root's text of every assistant message so far. */
 const botMessages = (page) =>
@@ -67,26 +66,21 @@ async function shoot(page, name) {
     if (body) body.scrollTop = body.scrollHeight;
   });
   await page.waitForTimeout(250); // the panel's entrance animation
-  await page.screenshot({ path: join(shots, name) });
+  await shootPage(page, name.replace(/\.png$/, ''));
 }
 
-/** Opens a page in `browser`, recording console errors. */
-async function open(browser, url, size) {
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.setViewportSize(size);
-  await page.goto(url);
-  return { page, errors };
+/** Opens a page in `browser` (the stack's or a locale's own), under the one error policy. */
+async function open(browser, url, size, allow = []) {
+  const opened = await openPage(browser, { viewport: size, allow });
+  await opened.page.goto(url);
+  return opened;
 }
 
 describe('data-lang="es" in an English browser', () => {
   let browser;
-  before(async () => {
-    browser = await launchBrowser({ locale: 'en-US' });
+  before(() => {
+    browser = stack.browser;
   });
-  after(() => browser?.close());
 
   for (const [label, size] of [['375', MOBILE], ['desktop', DESKTOP]]) {
     test(`a Spanish conversation, errors and handoff, then the real link to the provider (${label})`, async () => {
@@ -163,7 +157,7 @@ describe('data-lang="es" in an English browser', () => {
     assert.equal(await link.innerText(), 'Reservar online');
     assert.equal(await page.locator('p.hw-fallback-note').innerText(), 'No se pudo cargar el asistente de reservas.');
     assert.equal(await link.getAttribute('href'), `${w.url}/b/spa-marina?lang=es`);
-    await page.screenshot({ path: join(shots, 'visitor-es-fallback-375.png') });
+    await shootPage(page, 'visitor-es-fallback-375');
     await Promise.all([page.waitForURL(`${w.url}/b/spa-marina?lang=es`), link.click()]);
     assert.equal(await page.locator('html').getAttribute('lang'), 'es');
     assert.equal(await page.locator('h1').innerText(), 'Reserva en Spa Marina');
@@ -212,8 +206,8 @@ describe('hosted page in a Spanish browser with JavaScript disabled', () => {
   test('Accept-Language es: Spanish form, a Spanish validation error, the Spanish done page', async () => {
     const browser = await launchBrowser({ javaScriptEnabled: false, locale: 'es-ES' });
     try {
-      const page = await browser.context.newPage();
-      await page.setViewportSize(MOBILE);
+      // The invalid post answers 422 on purpose (the form again, with its messages).
+      const { page, errors } = await openPage(browser, { viewport: MOBILE, allow: [/status of 422/] });
       await page.goto(`${w.url}/b/spa-marina`);
       assert.equal(await page.locator('html').getAttribute('lang'), 'es');
       assert.equal(await page.locator('h1').innerText(), 'Reserva en Spa Marina');
@@ -223,7 +217,7 @@ describe('hosted page in a Spanish browser with JavaScript disabled', () => {
       await page.locator('#customerName-error').waitFor();
       assert.equal(await page.locator('#customerName-error').innerText(), 'Dinos tu nombre, por favor.');
       assert.equal(await page.locator('#customerEmail-error').innerText(), 'Escribe un email válido, como nombre@ejemplo.com.');
-      await page.screenshot({ path: join(shots, 'hosted-es-error-375.png'), fullPage: true });
+      await shootPage(page, 'hosted-es-error-375', { fullPage: true });
       await page.fill('#customerName', 'Ada Lovelace');
       await page.fill('#customerEmail', 'ada@example.com');
       await page.fill('#preferredDateTimeText', 'el viernes por la tarde');
@@ -231,9 +225,10 @@ describe('hosted page in a Spanish browser with JavaScript disabled', () => {
       const cont = page.locator('a.primary', { hasText: 'Continuar con la reserva' });
       await cont.waitFor();
       assert.equal(await page.locator('p.copy').innerText(), HANDOFF_ES);
-      await page.screenshot({ path: join(shots, 'hosted-es-done-375.png'), fullPage: true });
+      await shootPage(page, 'hosted-es-done-375', { fullPage: true });
       await Promise.all([page.waitForURL(`${provider.origin}/book**`), cont.click()]);
       assert.ok(new URL(page.url()).searchParams.get('tca_ref'));
+      assert.deepEqual(errors, []);
       await page.close();
     } finally {
       await browser.close();

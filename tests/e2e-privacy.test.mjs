@@ -4,21 +4,17 @@
 // Screenshots at 1280×800 and 375×667 with no horizontal overflow and no console errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { startWorker, root, SITE } from './helpers/worker.mjs';
-import { launchBrowser, serve, PROVIDER_PAGE } from './helpers/browser.mjs';
+import { SITE } from './helpers/worker.mjs';
+import { serve } from './helpers/browser.mjs';
+import { e2eStack, openPage, noHorizontalOverflow, shoot, signInThroughTheForm, VIEWPORTS } from './helpers/e2e.mjs';
 
-const VIEWPORTS = { desktop: { width: 1280, height: 800 }, mobile: { width: 375, height: 667 } };
-const shots = join(root, 'reports', 'screenshots');
-let w, browser, client, provider, vagaro, receiver;
+let stack, w, browser, client, provider, vagaro, receiver;
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
-  w = await startWorker({ port: 0 });
-  provider = await serve({ '/book': () => ({ body: PROVIDER_PAGE }) });
+  stack = await e2eStack();
+  ({ w, provider, browser } = stack);
   vagaro = await serve({ '/massage': () => ({ body: '<!doctype html><title>Vagaro</title><h1>Vagaro booking page</h1>' }) });
   receiver = createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(204); res.end(); }); });
   await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
@@ -27,33 +23,20 @@ before(async () => {
     externalBookingProviderName: 'Calendly', externalBookingUrl: `${provider.origin}/book`,
     contactEmail: 'hello@seaside-spa.example', services: ['Massage', 'Facial'],
   });
-  browser = await launchBrowser();
 });
 
 after(async () => {
-  await browser?.close();
-  await provider?.close();
   await vagaro?.close();
   await new Promise((r) => receiver?.close(r));
-  await w?.dispose();
+  await stack?.close();
 });
 
+/** A page signed in as the client, afresh. */
 async function newPage(viewport) {
   await browser.context.clearCookies();
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.setViewportSize(viewport);
-  await page.goto(`${w.url}/dashboard`);
-  await page.locator('#adminKey').fill(client.adminKey);
-  await Promise.all([page.waitForURL(`${w.url}/dashboard`), page.locator('button', { hasText: 'Sign in' }).click()]);
-  return { page, errors };
-}
-
-async function noHorizontalOverflow(page, label) {
-  const { scroll, clientWidth } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
-  assert.ok(scroll <= clientWidth, `${label}: page is ${scroll}px wide in a ${clientWidth}px viewport`);
+  const opened = await openPage(browser, { viewport });
+  await signInThroughTheForm(opened.page, w, client.adminKey);
+  return opened;
 }
 
 test('a service routed in the settings form sends its visitors to its own provider', async () => {
@@ -90,8 +73,8 @@ test('an admin erases a visitor by email in the browser; screenshots of the new 
     const { page, errors } = await newPage(viewport);
     await page.goto(`${w.url}/dashboard/settings#routes`);
     await noHorizontalOverflow(page, `settings ${size}`);
-    await page.locator('#routes').screenshot({ path: join(shots, `dashboard-routes-${size}.png`) });
-    await page.locator('#privacy').screenshot({ path: join(shots, `dashboard-privacy-settings-${size}.png`) });
+    await shoot(page.locator('#routes'), `dashboard-routes-${size}`);
+    await shoot(page.locator('#privacy'), `dashboard-privacy-settings-${size}`);
 
     await page.goto(`${w.url}/dashboard/privacy`);
     if (size === 'desktop') {
@@ -99,16 +82,16 @@ test('an admin erases a visitor by email in the browser; screenshots of the new 
       await Promise.all([page.waitForLoadState('load'), page.locator('button', { hasText: 'Find' }).click()]);
       assert.match(await page.locator('.found').innerText(), /2 handoffs hold data for this email/);
       await noHorizontalOverflow(page, `privacy found ${size}`);
-      await page.screenshot({ path: join(shots, `dashboard-privacy-found-${size}.png`), fullPage: true });
+      await shoot(page, `dashboard-privacy-found-${size}`, { fullPage: true });
       await Promise.all([page.waitForURL(/erased=2/), page.locator('button', { hasText: 'Erase their data' }).click()]);
       assert.match(await page.locator('.notice').innerText(), /Erased the visitor's details from 2 handoffs/);
     }
     await noHorizontalOverflow(page, `privacy ${size}`);
-    await page.screenshot({ path: join(shots, `dashboard-privacy-${size}.png`), fullPage: true });
+    await shoot(page, `dashboard-privacy-${size}`, { fullPage: true });
 
     await page.goto(`${w.url}/dashboard/deliveries`);
     await noHorizontalOverflow(page, `deliveries ${size}`);
-    await page.screenshot({ path: join(shots, `dashboard-deliveries-${size}.png`), fullPage: true });
+    await shoot(page, `dashboard-deliveries-${size}`, { fullPage: true });
     assert.deepEqual(errors, [], size);
     await page.close();
   }

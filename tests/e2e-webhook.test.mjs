@@ -7,15 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { startWorker, root } from './helpers/worker.mjs';
-import { launchBrowser, serve, hostPage, PROVIDER_PAGE, bookThroughAssistant } from './helpers/browser.mjs';
+import { hostPage, bookThroughAssistant } from './helpers/browser.mjs';
+import { e2eStack, openPage, noHorizontalOverflow, putSettings, shoot, VIEWPORTS } from './helpers/e2e.mjs';
 
-const shots = join(root, 'reports', 'screenshots');
-const VIEWPORTS = { desktop: { width: 1280, height: 800 }, mobile: { width: 375, height: 667 } };
 const SECRET = `whsec_e2e_${randomBytes(16).toString('hex')}`;
 
+let stack;
 let w;
 let site;
 let provider;
@@ -23,10 +20,8 @@ let browser;
 let client;
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
-  w = await startWorker({ port: 0 });
-  provider = await serve({ '/book': () => ({ body: PROVIDER_PAGE }) });
-  site = await serve({ '/': () => ({ body: hostPage(w.url, 'hook-spa', { attrs: 'data-industry="spa"' }) }) });
+  stack = await e2eStack({ site: (w) => ({ '/': () => ({ body: hostPage(w.url, 'hook-spa', { attrs: 'data-industry="spa"' }) }) }) });
+  ({ w, site, provider, browser } = stack);
   client = await w.createClient({
     slug: 'hook-spa',
     name: 'Seaside Day Spa',
@@ -38,22 +33,10 @@ before(async () => {
     services: ['Massage', 'Facial'],
   });
   // The business turns on the generic webhook in Settings (the secret is sealed at rest).
-  const current = await w.admin(client.adminKey, '/api/v1/admin/settings');
-  const put = await w.json('/api/v1/admin/settings', {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${client.adminKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...current.body, externalBookingWebhookEnabled: true, externalBookingWebhookProvider: 'generic', externalBookingWebhookSecret: SECRET }),
-  });
-  assert.equal(put.status, 200, JSON.stringify(put.body));
-  browser = await launchBrowser();
+  await putSettings(w, client, { externalBookingWebhookEnabled: true, externalBookingWebhookProvider: 'generic', externalBookingWebhookSecret: SECRET });
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await provider?.close();
-  await w?.dispose();
-});
+after(() => stack?.close());
 
 /** What the business's checkout or automation tool sends: `Handoff-Signature: t=…,v1=…`. */
 async function sendGenericWebhook(event) {
@@ -69,20 +52,7 @@ async function sendGenericWebhook(event) {
   return { status: res.status, body: await res.json() };
 }
 
-async function newPage(viewport = VIEWPORTS.desktop) {
-  const page = await browser.context.newPage();
-  const errors = [];
-  // The browser's own /favicon.ico probe is the one 404 allowed (the worker serves none).
-  page.on('console', (m) => m.type() === 'error' && !m.location().url?.endsWith('/favicon.ico') && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.setViewportSize(viewport);
-  return { page, errors };
-}
-
-async function noHorizontalOverflow(page, label) {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
-  assert.ok(scroll <= width, `${label}: page is ${scroll}px wide in a ${width}px viewport`);
-}
+const newPage = (viewport = VIEWPORTS.desktop) => openPage(browser, { viewport });
 
 test('widget → provider → signed webhook → the admin sees it completed, by webhook', async () => {
   // E2E 1: the visitor books and continues to the provider, carrying tca_ref.
@@ -149,7 +119,7 @@ test('an event without a reference is linked by hand in the dashboard; screensho
     const ada = (await w.admin(client.adminKey, '/api/v1/admin/handoffs?status=completed_external')).body.handoffs.find((h) => h.customerName === 'Ada Lovelace');
     await page.goto(`${w.url}/dashboard/handoffs/${ada.id}`);
     await noHorizontalOverflow(page, `detail ${size}`);
-    await page.screenshot({ path: join(shots, `webhook-detail-${size}.png`), fullPage: true });
+    await shoot(page, `webhook-detail-${size}`, { fullPage: true });
 
     // The nav says how many events wait; the page lists them.
     await page.goto(`${w.url}/dashboard`);
@@ -171,7 +141,7 @@ test('an event without a reference is linked by hand in the dashboard; screensho
       assert.equal(stored.body.completedBy, 'webhook:generic');
     }
     await noHorizontalOverflow(page, `events ${size}`);
-    await page.screenshot({ path: join(shots, `webhook-events-${size}.png`), fullPage: true });
+    await shoot(page, `webhook-events-${size}`, { fullPage: true });
 
     if (size === 'desktop') {
       await Promise.all([page.waitForURL(/\/dashboard\/handoffs\//), page.locator('.linked-to a', { hasText: 'Grace Hopper' }).click()]);

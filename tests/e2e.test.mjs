@@ -3,23 +3,19 @@
 // redirect to the provider with UTMs and tca_ref, and the handoff becomes `redirected`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { startWorker, root } from './helpers/worker.mjs';
-import { launchBrowser, serve, hostPage, PROVIDER_PAGE, say } from './helpers/browser.mjs';
+import { hostPage, say } from './helpers/browser.mjs';
+import { e2eStack, openPage, shoot, VIEWPORTS } from './helpers/e2e.mjs';
 
+let stack;
 let w;
 let site;
 let provider;
 let browser;
 let client;
-const shots = join(root, 'reports', 'screenshots');
 
 before(async () => {
-  mkdirSync(shots, { recursive: true });
-  w = await startWorker({ port: 0 });
-  provider = await serve({ '/book': () => ({ body: PROVIDER_PAGE }) });
-  site = await serve({ '/': () => ({ body: hostPage(w.url, 'e2e-spa', { attrs: 'data-industry="spa"' }) }) });
+  stack = await e2eStack({ site: (w) => ({ '/': () => ({ body: hostPage(w.url, 'e2e-spa', { attrs: 'data-industry="spa"' }) }) }) });
+  ({ w, site, provider, browser } = stack);
   client = await w.createClient({
     slug: 'e2e-spa',
     name: 'Seaside Day Spa',
@@ -32,21 +28,12 @@ before(async () => {
     contactPhone: '+1 555 010 2030',
     services: ['Massage', 'Facial'],
   });
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await provider?.close();
-  await w?.dispose();
-});
+after(() => stack?.close());
 
 test('E2E 1: external mode handoff, from the assistant to the provider, tracked', async () => {
-  const page = await browser.context.newPage();
-  const consoleErrors = [];
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  const { page, errors: consoleErrors } = await openPage(browser);
   // Popup blockers have nothing to block: the flow must never call window.open.
   await page.addInitScript(() => {
     window.__opens = 0;
@@ -58,7 +45,6 @@ test('E2E 1: external mode handoff, from the assistant to the provider, tracked'
       document.addEventListener(name, (e) => window.__events.push({ name, detail: e.detail }));
     }
   });
-  await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${site.origin}/`);
 
   await page.locator('button.hw-launcher').click();
@@ -72,7 +58,7 @@ test('E2E 1: external mode handoff, from the assistant to the provider, tracked'
   assert.match(summary, /Massage/);
   assert.match(summary, /Friday afternoon/);
   assert.match(summary, /Ada Lovelace/);
-  await page.screenshot({ path: join(shots, 'e2e-summary-desktop.png') });
+  await shoot(page, 'e2e-summary-desktop');
   await page.locator('button.hw-confirm').click();
 
   const cont = page.locator('a.hw-continue');
@@ -85,7 +71,7 @@ test('E2E 1: external mode handoff, from the assistant to the provider, tracked'
   assert.equal(await page.locator('a.hw-raw').getAttribute('href'), href);
   assert.match(await page.locator('p.hw-copy').innerText(), /You'll complete your booking on Calendly\. We'll be here if you need help\./);
   assert.ok(await page.locator('.hw-contact a[href^="tel:"]').count());
-  await page.screenshot({ path: join(shots, 'e2e-done-desktop.png') });
+  await shoot(page, 'e2e-done-desktop');
 
   // The handoff exists, as the admin API shows it.
   const stored = await w.admin(client.adminKey, `/api/v1/admin/handoffs/${id}`);
@@ -130,14 +116,14 @@ test('E2E 1: external mode handoff, from the assistant to the provider, tracked'
 });
 
 test('the assistant works at 375 px wide', async () => {
-  const page = await browser.context.newPage();
-  await page.setViewportSize({ width: 375, height: 667 });
+  const { page, errors } = await openPage(browser, { viewport: VIEWPORTS.mobile });
   await page.goto(`${site.origin}/`);
   await page.locator('button.hw-launcher').click();
   await page.locator('input.hw-input').waitFor();
   await say(page, 'I would like a facial tomorrow at 3pm');
   const panel = await page.locator('section.hw-panel').boundingBox();
   assert.ok(panel.width <= 375, `panel fits the screen (${panel.width}px)`);
-  await page.screenshot({ path: join(shots, 'e2e-assistant-375.png') });
+  await shoot(page, 'e2e-assistant-375');
   await page.close();
+  assert.deepEqual(errors, []);
 });

@@ -3,12 +3,13 @@
 // at 375×667 and desktop go to reports/screenshots/visitor-*.png.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { startWorker, spaClient, root } from './helpers/worker.mjs';
-import { launchBrowser, serve, hostPage, PROVIDER_PAGE, bookThroughAssistant } from './helpers/browser.mjs';
+import { spaClient } from './helpers/worker.mjs';
+import { launchBrowser, hostPage, PROVIDER_PAGE, bookThroughAssistant } from './helpers/browser.mjs';
+import { e2eStack, openPage, putSettings, shoot as shootPage, VIEWPORTS as SIZES } from './helpers/e2e.mjs';
 
-const shots = join(root, 'reports', 'screenshots');
-const SIZES = { desktop: { width: 1280, height: 800 }, mobile: { width: 375, height: 667 } };
+// Every fault here is made to happen: the API answers 4xx/5xx (or nothing) on purpose, and
+// the browser logs each such response. Those are the errors these pages may show.
+const FAULTS = [/Failed to load resource/];
 
 let browser;
 before(async () => {
@@ -18,17 +19,13 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens a page, records console errors and page errors (resource 4xx/5xx lines aside). */
+/** Opens a page under the one error policy, with the faults this file causes named. */
 async function open(url, size = SIZES.desktop) {
-  const page = await browser.context.newPage();
-  const errors = [];
-  page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { page, errors } = await openPage(browser, { viewport: size, allow: FAULTS });
   await page.addInitScript(() => {
     window.__opens = 0;
     window.open = () => { window.__opens += 1; return null; };
   });
-  await page.setViewportSize(size);
   await page.goto(url);
   return { page, errors };
 }
@@ -56,19 +53,20 @@ async function shoot(page, name) {
       if (body) body.scrollTop = body.scrollHeight;
     });
     await page.waitForTimeout(250); // let the panel's 160 ms entrance animation finish
-    await page.screenshot({ path: join(shots, `visitor-${name}-${label}.png`) });
+    await shootPage(page, `visitor-${name}-${label}`);
   }
   await page.setViewportSize(before);
 }
 
 describe('visitor-facing failure modes', () => {
+  let stack;
   let w;
   let site;
   let provider;
   before(async () => {
-    w = await startWorker({ port: 0 });
-    provider = await serve({ '/book': () => ({ body: PROVIDER_PAGE }) });
-    site = await serve({
+    stack = await e2eStack({
+      browser: false,
+      site: (w) => ({
       '/spa': () => ({ body: hostPage(w.url, 'spa') }),
       '/no-url': () => ({ body: hostPage(w.url, 'no-url') }),
       '/request-only': () => ({ body: hostPage(w.url, 'request-only') }),
@@ -86,16 +84,14 @@ describe('visitor-facing failure modes', () => {
           head: '<style>* { all: unset !important; font-size: 48px !important; line-height: 3 !important; color: red !important; } html, body { display: block !important; }</style><script>window.addEventListener("load", () => { throw new Error("host page bug") }); undefinedFunctionOnTheHostPage();</script>',
         }),
       }),
+      }),
     });
+    ({ w, site, provider } = stack);
     await w.createClient(spaClient({ slug: 'spa', allowedOrigins: [site.origin], externalBookingUrl: `${provider.origin}/book` }));
     await w.createClient({ slug: 'no-url', name: 'Harbor Physio', allowedOrigins: [site.origin], bookingMode: 'external', contactEmail: 'desk@harbor-physio.example', contactPhone: '+1 555 010 4050' });
     await w.createClient({ slug: 'request-only', name: 'Quiet Clinic', allowedOrigins: [site.origin], bookingMode: 'internal', contactEmail: 'hi@quiet.example', services: ['Massage'] });
   });
-  after(async () => {
-    await site?.close();
-    await provider?.close();
-    await w?.dispose();
-  });
+  after(() => stack?.close());
 
   test('the normal assistant, confirmation and summary states (screenshots)', async () => {
     const { page, errors } = await open(`${site.origin}/spa`);
@@ -192,18 +188,16 @@ describe('visitor-facing failure modes', () => {
 });
 
 describe('storage failure seen by the visitor', () => {
+  let stack;
   let w;
   let site;
   before(async () => {
-    w = await startWorker({ port: 0 });
-    site = await serve({ '/': () => ({ body: hostPage(w.url, 'spa') }) });
+    stack = await e2eStack({ browser: false, provider: null, site: (w) => ({ '/': () => ({ body: hostPage(w.url, 'spa') }) }) });
+    ({ w, site } = stack);
     await w.createClient(spaClient({ slug: 'spa', allowedOrigins: [site.origin] }));
     await w.db.prepare('DROP TABLE booking_handoffs').run();
   });
-  after(async () => {
-    await site?.close();
-    await w?.dispose();
-  });
+  after(() => stack?.close());
 
   test('the widget apologises and links straight to the provider (UTMs, no tca_ref), with the contact CTA', async () => {
     const { page, errors } = await open(`${site.origin}/`);
@@ -224,39 +218,33 @@ describe('storage failure seen by the visitor', () => {
 });
 
 describe('iframe mode', () => {
+  let stack;
   let w;
   let site;
   let provider;
   const keys = {};
   before(async () => {
-    w = await startWorker({ port: 0 });
-    provider = await serve({
-      '/book-frameable': () => ({ body: PROVIDER_PAGE }),
-      '/book-deny': () => ({ headers: { 'x-frame-options': 'DENY' }, body: PROVIDER_PAGE }),
+    stack = await e2eStack({
+      browser: false,
+      provider: {
+        '/book-frameable': () => ({ body: PROVIDER_PAGE }),
+        '/book-deny': () => ({ headers: { 'x-frame-options': 'DENY' }, body: PROVIDER_PAGE }),
+      },
+      site: (w) => ({
+        '/frameable': () => ({ body: hostPage(w.url, 'frameable') }),
+        '/deny': () => ({ body: hostPage(w.url, 'deny') }),
+      }),
     });
-    site = await serve({
-      '/frameable': () => ({ body: hostPage(w.url, 'frameable') }),
-      '/deny': () => ({ body: hostPage(w.url, 'deny') }),
-    });
+    ({ w, site, provider } = stack);
     for (const [slug, path] of [['frameable', '/book-frameable'], ['deny', '/book-deny']]) {
       const client = await w.createClient(spaClient({ slug, allowedOrigins: [site.origin], externalBookingUrl: `${provider.origin}${path}` }));
       keys[slug] = client.adminKey;
       // Switch to iframe mode through the admin API, as the settings page does: the server
       // probes the provider's framing headers on save.
-      const current = await w.admin(client.adminKey, '/api/v1/admin/settings');
-      const saved = await w.json('/api/v1/admin/settings', {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${client.adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ ...current.body, externalBookingEmbedMode: 'iframe' }),
-      });
-      assert.equal(saved.status, 200, JSON.stringify(saved.body));
+      await putSettings(w, client, { externalBookingEmbedMode: 'iframe' });
     }
   });
-  after(async () => {
-    await site?.close();
-    await provider?.close();
-    await w?.dispose();
-  });
+  after(() => stack?.close());
 
   test('a provider that allows framing is shown in the panel, through the tracking redirect, with an Open link', async () => {
     const { body: config } = await w.json('/api/v1/widget-config?client=frameable');

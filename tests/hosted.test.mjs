@@ -2,12 +2,10 @@
 // and what visitors see when storing their request fails for real (a D1 without the table).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { startWorker, spaClient, SITE, ADA, root } from './helpers/worker.mjs';
-import { launchBrowser, serve, PROVIDER_PAGE } from './helpers/browser.mjs';
+import { startWorker, spaClient, SITE, ADA } from './helpers/worker.mjs';
+import { e2eStack, openPage, shoot, VIEWPORTS } from './helpers/e2e.mjs';
 
 const form = (fields) => new URLSearchParams(fields).toString();
-const shots = join(root, 'reports', 'screenshots');
 
 describe('hosted booking page (integration)', () => {
   let w;
@@ -120,38 +118,34 @@ describe('a real storage failure on capture', () => {
 });
 
 describe('hosted page in Chromium with JavaScript disabled', () => {
+  let stack;
   let w;
   let provider;
   let browser;
   let client;
   before(async () => {
-    w = await startWorker({ port: 0 });
-    provider = await serve({ '/book': () => ({ body: PROVIDER_PAGE }) });
+    stack = await e2eStack({ browser: { javaScriptEnabled: false } });
+    ({ w, provider, browser } = stack);
     client = await w.createClient(spaClient({ externalBookingUrl: `${provider.origin}/book` }));
-    browser = await launchBrowser({ javaScriptEnabled: false });
   });
-  after(async () => {
-    await browser?.close();
-    await provider?.close();
-    await w?.dispose();
-  });
+  after(() => stack?.close());
 
   test('a visitor books through the form and continues to the provider, tracked', async () => {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: 375, height: 667 });
+    // The first, incomplete post answers 422 on purpose (the form again, with its messages).
+    const { page, errors } = await openPage(browser, { viewport: VIEWPORTS.mobile, allow: [/status of 422/] });
     await page.goto(`${w.url}/b/seaside-spa`);
     await page.fill('#requestedService', 'Massage');
     await page.fill('#customerEmail', 'ada@example.com');
     await page.click('button[type=submit]');
     await page.locator('#customerName-error').waitFor();
     assert.equal(await page.inputValue('#customerEmail'), 'ada@example.com', 'input kept');
-    await page.screenshot({ path: join(shots, 'hosted-error-375.png'), fullPage: true });
+    await shoot(page, 'hosted-error-375', { fullPage: true });
     await page.fill('#customerName', 'Ada Lovelace');
     await page.fill('#preferredDateTimeText', 'Friday afternoon');
     await page.click('button[type=submit]');
     const cont = page.locator('a.primary', { hasText: 'Continue to booking' });
     await cont.waitFor();
-    await page.screenshot({ path: join(shots, 'hosted-done-375.png'), fullPage: true });
+    await shoot(page, 'hosted-done-375', { fullPage: true });
     const id = (await cont.getAttribute('href')).match(/\/r\/([A-Za-z0-9_-]{22})$/)[1];
     await Promise.all([page.waitForURL(`${provider.origin}/book**`), cont.click()]);
     assert.equal(new URL(page.url()).searchParams.get('tca_ref'), id);
@@ -159,5 +153,6 @@ describe('hosted page in Chromium with JavaScript disabled', () => {
     assert.equal(body.status, 'redirected');
     assert.equal(body.requestedService, 'Massage');
     await page.close();
+    assert.deepEqual(errors, []);
   });
 });
