@@ -1,0 +1,144 @@
+// Our own accessibility gate: axe-core (WCAG 2.2 A and AA rules) on what a visitor and an
+// admin see — the widget in every state a visitor meets (inside its shadow root), the hosted
+// page's states and every dashboard page — at 1280×800 and 375×667. A serious or critical
+// violation fails the test; moderate and minor ones are printed by rule id.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, spaClient } from './helpers/worker.mjs';
+import { hostPage, say } from './helpers/browser.mjs';
+import { e2eStack, openPage, putSettings, signInThroughTheForm, VIEWPORTS } from './helpers/e2e.mjs';
+
+const AXE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+let stack;
+let w;
+let site;
+let browser;
+let spa;
+let leadId;
+const minor = new Map();
+
+before(async () => {
+  stack = await e2eStack({
+    site: (w) => ({
+      '/': () => ({ body: hostPage(w.url, 'seaside-spa') }),
+      '/es': () => ({ body: hostPage(w.url, 'seaside-spa', { attrs: 'data-lang="es"' }) }),
+      '/unavailable': () => ({ body: hostPage(w.url, 'no-url-spa') }),
+    }),
+  });
+  ({ w, site, browser } = stack);
+  spa = await w.createClient(spaClient({ allowedOrigins: [site.origin], externalBookingUrl: `${stack.provider.origin}/book` }));
+  await putSettings(w, spa, { consentRequired: true });
+  await w.createClient({ slug: 'no-url-spa', name: 'No URL Spa', allowedOrigins: [site.origin], bookingMode: 'external', contactEmail: 'hi@no-url.example' });
+  const res = await w.capture('seaside-spa', { customerName: 'Ada Lovelace', customerEmail: 'ada@example.com', requestedService: 'Massage', consentGiven: true, attribution: { utmSource: 'newsletter' } }, { origin: site.origin });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  leadId = res.body.id;
+});
+after(async () => {
+  for (const [rule, where] of minor) console.log(`a11y (moderate/minor): ${rule} on ${[...where].join(', ')}`);
+  await stack?.close();
+});
+
+/** Runs axe on the page as it is now; fails on serious/critical, records the rest. */
+async function audit(page, label) {
+  // Evaluated, not added as a script tag: our pages' CSP refuses inline scripts, as it should.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  // Measured at rest: an entrance animation's half-transparent frame is not what people read.
+  await page.evaluate(() => {
+    const roots = [document, ...[...document.querySelectorAll('[data-handoff-widget]')].map((h) => h.shadowRoot).filter(Boolean)];
+    return Promise.all(roots.flatMap((r) => r.getAnimations()).map((a) => a.finished.catch(() => {})));
+  });
+  const { violations } = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), TAGS);
+  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of violations.filter((x) => !blocking.includes(x))) {
+    if (!minor.has(v.id)) minor.set(v.id, new Set());
+    minor.get(v.id).add(label);
+  }
+  const described = blocking.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+  assert.deepEqual(described, [], `${label}: serious or critical violations`);
+}
+
+for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+  test(`the widget, every state a visitor meets (${size})`, async () => {
+    // A wrong answer and the consent refusal answer 4xx on purpose.
+    const { page, errors } = await openPage(browser, { viewport, allow: [/status of 422/] });
+    await page.goto(`${site.origin}/`);
+    await page.locator('button.hw-launcher').waitFor();
+    await audit(page, `launcher ${size}`);
+    await page.locator('button.hw-launcher').click();
+    await page.locator('input.hw-input').waitFor();
+    await audit(page, `open ${size}`);
+    await say(page, 'Can I book a massage Friday afternoon?');
+    await audit(page, `name question ${size}`);
+    await say(page, 'Ada Lovelace');
+    await say(page, 'not an email');
+    await audit(page, `contact, wrong answer ${size}`);
+    await say(page, 'ada@example.com');
+    await page.locator('button.hw-chip', { hasText: 'Skip' }).click();
+    await page.locator('.hw-summary').waitFor();
+    await audit(page, `summary with consent ${size}`);
+    await page.locator('button.hw-confirm').click();
+    await audit(page, `consent refused ${size}`);
+    await page.locator('.hw-consent input').check();
+    await page.locator('button.hw-confirm').click();
+    await page.locator('a.hw-continue').waitFor();
+    await audit(page, `confirmation ${size}`);
+    await page.close();
+    assert.deepEqual(errors, []);
+
+    const es = await openPage(browser, { viewport });
+    await es.page.goto(`${site.origin}/es`);
+    await es.page.locator('button.hw-launcher').click();
+    await es.page.locator('input.hw-input').waitFor();
+    await audit(es.page, `open, Spanish ${size}`);
+    await es.page.close();
+
+    const unavailable = await openPage(browser, { viewport });
+    await unavailable.page.goto(`${site.origin}/unavailable`);
+    await unavailable.page.locator('button.hw-launcher').click();
+    await unavailable.page.locator('.hw-panel').waitFor();
+    await audit(unavailable.page, `booking unavailable ${size}`);
+    await unavailable.page.close();
+  });
+
+  test(`the hosted page: form, errors, done (${size})`, async () => {
+    const { page } = await openPage(browser, { viewport, allow: [/status of 422/] });
+    await page.goto(`${w.url}/b/seaside-spa`);
+    await audit(page, `hosted form ${size}`);
+    await page.click('button[type=submit]');
+    await page.locator('p.error').first().waitFor();
+    await audit(page, `hosted errors ${size}`);
+    await page.fill('#customerName', 'Ada Lovelace');
+    await page.fill('#customerEmail', 'ada@example.com');
+    await page.check('input[name=consentGiven]');
+    await page.click('button[type=submit]');
+    await page.locator('a.primary').waitFor();
+    await audit(page, `hosted done ${size}`);
+    await page.close();
+  });
+
+  test(`every dashboard page (${size})`, async () => {
+    await browser.context.clearCookies();
+    const { page, errors } = await openPage(browser, { viewport });
+    await page.goto(`${w.url}/dashboard/sign-in`);
+    await audit(page, `sign-in ${size}`);
+    await signInThroughTheForm(page, w, spa.adminKey);
+    for (const [name, path] of [
+      ['pipeline', '/dashboard'],
+      ['detail', `/dashboard/handoffs/${leadId}`],
+      ['settings', '/dashboard/settings'],
+      ['webhook events', '/dashboard/webhook-events'],
+      ['privacy', '/dashboard/privacy'],
+      ['deliveries', '/dashboard/deliveries'],
+    ]) {
+      const res = await page.goto(`${w.url}${path}`);
+      assert.equal(res.status(), 200, path);
+      await audit(page, `${name} ${size}`);
+    }
+    await page.close();
+    assert.deepEqual(errors, []);
+  });
+}
