@@ -36,6 +36,7 @@ const answerBox = (page) =>
     const attr = (name) => input.getAttribute(name);
     return {
       label: root.querySelector(`label[for="${input.id}"]`)?.textContent,
+      placeholder: attr('placeholder'),
       type: attr('type'),
       autocomplete: attr('autocomplete'),
       inputmode: attr('inputmode'),
@@ -68,6 +69,7 @@ test('each question tells the browser what its answer is', async () => {
       `the ${question} question`,
     );
     assert.ok(box.label, `the ${question} question's box is labelled`);
+    assert.equal(box.placeholder, box.label, `the ${question} question's placeholder names what is asked`);
     await say(page, answer);
   }
   await page.locator('.hw-summary').waitFor();

@@ -91,7 +91,7 @@ describe('data-lang="es" in an English browser', () => {
       await page.locator('input.hw-input').waitFor();
       assert.equal(await page.locator('button.hw-launcher').textContent(), 'Reservar una cita', 'the wasm redraws it with the same words');
       assert.deepEqual(await botMessages(page), [GREETING_ES]);
-      assert.equal(await page.locator('input.hw-input').getAttribute('placeholder'), 'Escribe tu respuesta…');
+      assert.equal(await page.locator('input.hw-input').getAttribute('placeholder'), '¿Qué te gustaría reservar?', 'the placeholder names what is asked');
       assert.equal(await page.locator('section.hw-panel').getAttribute('aria-label'), 'Asistente de reservas de Spa Marina');
       assert.deepEqual(await page.locator('button.hw-chip').allInnerTexts(), ['Masaje', 'Facial']);
 

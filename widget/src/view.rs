@@ -249,6 +249,8 @@ impl View {
                 &[
                     ("autocomplete", prompt.hints.autocomplete),
                     ("inputmode", prompt.hints.inputmode),
+                    // What is asked, where the visitor looks (the label is for screen readers).
+                    ("placeholder", prompt.label),
                 ],
             );
             if prompt.invalid {
