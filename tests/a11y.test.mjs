@@ -1,17 +1,13 @@
 // Our own accessibility gate: axe-core (WCAG 2.2 A and AA rules) on what a visitor and an
 // admin see — the widget in every state a visitor meets (inside its shadow root), the hosted
 // page's states and every dashboard page — at 1280×800 and 375×667. A serious or critical
-// violation fails the test; moderate and minor ones are printed by rule id.
+// violation fails the test; moderate and minor ones are printed by rule id. Every failure
+// mode and iframe mode are audited where they are made to happen (tests/failures.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { root, spaClient } from './helpers/worker.mjs';
+import { spaClient } from './helpers/worker.mjs';
 import { hostPage, say } from './helpers/browser.mjs';
-import { e2eStack, openPage, putSettings, signInThroughTheForm, VIEWPORTS } from './helpers/e2e.mjs';
-
-const AXE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+import { axeAudit, e2eStack, openPage, printMinorViolations, putSettings, signInThroughTheForm, VIEWPORTS } from './helpers/e2e.mjs';
 
 let stack;
 let w;
@@ -19,7 +15,6 @@ let site;
 let browser;
 let spa;
 let leadId;
-const minor = new Map();
 
 before(async () => {
   stack = await e2eStack({
@@ -38,28 +33,11 @@ before(async () => {
   leadId = res.body.id;
 });
 after(async () => {
-  for (const [rule, where] of minor) console.log(`a11y (moderate/minor): ${rule} on ${[...where].join(', ')}`);
+  printMinorViolations();
   await stack?.close();
 });
 
-/** Runs axe on the page as it is now; fails on serious/critical, records the rest. */
-async function audit(page, label) {
-  // Evaluated, not added as a script tag: our pages' CSP refuses inline scripts, as it should.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  // Measured at rest: an entrance animation's half-transparent frame is not what people read.
-  await page.evaluate(() => {
-    const roots = [document, ...[...document.querySelectorAll('[data-handoff-widget]')].map((h) => h.shadowRoot).filter(Boolean)];
-    return Promise.all(roots.flatMap((r) => r.getAnimations()).map((a) => a.finished.catch(() => {})));
-  });
-  const { violations } = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), TAGS);
-  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of violations.filter((x) => !blocking.includes(x))) {
-    if (!minor.has(v.id)) minor.set(v.id, new Set());
-    minor.get(v.id).add(label);
-  }
-  const described = blocking.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-  assert.deepEqual(described, [], `${label}: serious or critical violations`);
-}
+const audit = axeAudit;
 
 for (const [size, viewport] of Object.entries(VIEWPORTS)) {
   test(`the widget, every state a visitor meets (${size})`, async () => {

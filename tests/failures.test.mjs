@@ -5,7 +5,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spaClient } from './helpers/worker.mjs';
 import { launchBrowser, hostPage, PROVIDER_PAGE, bookThroughAssistant } from './helpers/browser.mjs';
-import { e2eStack, openPage, putSettings, shoot as shootPage, VIEWPORTS as SIZES } from './helpers/e2e.mjs';
+import { axeAudit, e2eStack, openPage, printMinorViolations, putSettings, shoot as shootPage, VIEWPORTS as SIZES } from './helpers/e2e.mjs';
 
 // Every fault here is made to happen: the API answers 4xx/5xx (or nothing) on purpose, and
 // the browser logs each such response. Those are the errors these pages may show.
@@ -16,6 +16,7 @@ before(async () => {
   browser = await launchBrowser();
 });
 after(async () => {
+  printMinorViolations();
   await browser?.close();
 });
 
@@ -54,6 +55,8 @@ async function shoot(page, name) {
     });
     await page.waitForTimeout(250); // let the panel's 160 ms entrance animation finish
     await shootPage(page, `visitor-${name}-${label}`);
+    // Every state a visitor can meet here is held to the accessibility gate too.
+    await axeAudit(page, `${name} ${label}`);
   }
   await page.setViewportSize(before);
 }

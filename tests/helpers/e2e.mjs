@@ -3,7 +3,7 @@
 // disposed of by its `close()`. One page helper with one console-error policy, one set of
 // viewports, and the screenshot, overflow and settings helpers the tests share.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorker, root } from './worker.mjs';
 import { launchBrowser, serve, PROVIDER_PAGE } from './browser.mjs';
@@ -90,4 +90,36 @@ export async function signInThroughTheForm(page, w, adminKey) {
   assert.match(page.url(), /\/dashboard\/sign-in/);
   await page.locator('#adminKey').fill(adminKey);
   await Promise.all([page.waitForURL(`${w.url}/dashboard`), page.locator('button[type="submit"]', { hasText: 'Sign in' }).click()]);
+}
+
+const AXE = readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+/** Moderate and minor violations seen so far (rule id → where), for a file to print. */
+export const minorViolations = new Map();
+
+/**
+ * Runs axe-core (WCAG 2.2 A and AA rules) on the page as it is now, shadow roots included:
+ * a serious or critical violation fails, the rest are recorded in `minorViolations`. Axe is
+ * evaluated, not added as a script (our CSPs refuse inline scripts), after animations settle
+ * (an entrance animation's half-transparent frame is not what people read).
+ */
+export async function axeAudit(page, label) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  await page.evaluate(() => {
+    const roots = [document, ...[...document.querySelectorAll('[data-handoff-widget]')].map((h) => h.shadowRoot).filter(Boolean)];
+    return Promise.all(roots.flatMap((r) => r.getAnimations()).map((a) => a.finished.catch(() => {})));
+  });
+  const { violations } = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }), AXE_TAGS);
+  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of violations.filter((x) => !blocking.includes(x))) {
+    if (!minorViolations.has(v.id)) minorViolations.set(v.id, new Set());
+    minorViolations.get(v.id).add(label);
+  }
+  const described = blocking.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+  assert.deepEqual(described, [], `${label}: serious or critical accessibility violations`);
+}
+
+/** Prints what `axeAudit` recorded below the blocking level. */
+export function printMinorViolations() {
+  for (const [rule, where] of minorViolations) console.log(`a11y (moderate/minor): ${rule} on ${[...where].join(', ')}`);
 }
