@@ -52,24 +52,28 @@ impl Repo {
     ) -> AppResult<usize> {
         debug_assert!(HandoffStatus::New.can_transition_to(HandoffStatus::Abandoned));
         debug_assert!(HandoffStatus::Redirected.can_transition_to(HandoffStatus::Abandoned));
-        let mut statements = vec![query!(
-&self.db,
-"UPDATE booking_handoffs SET status = 'abandoned', abandoned_at = ?3, abandoned_by = 'scheduled' \
-                 WHERE client_id = ?1 AND status = 'new' AND created_at < ?2",
-client.as_str(),
-new_before,
-now,
-)?];
-        if let Some(before) = redirected_before {
-            statements.push(query!(
-&self.db,
-"UPDATE booking_handoffs SET status = 'abandoned', abandoned_at = ?3, abandoned_by = 'scheduled' \
-                         WHERE client_id = ?1 AND status = 'redirected' AND redirected_at < ?2",
-client.as_str(),
-before,
-now,
-)?);
-        }
+        // (the status that went stale, the time it is stale by, and its cutoff)
+        let stale = [
+            Some(("new", "created_at", new_before)),
+            redirected_before.map(|before| ("redirected", "redirected_at", before)),
+        ];
+        let statements = stale
+            .into_iter()
+            .flatten()
+            .map(|(status, since, before)| {
+                Ok(query!(
+                    &self.db,
+                    format!(
+                        "UPDATE booking_handoffs SET status = 'abandoned', abandoned_at = ?3, \
+                         abandoned_by = 'scheduled' \
+                         WHERE client_id = ?1 AND status = '{status}' AND {since} < ?2"
+                    ),
+                    client.as_str(),
+                    before,
+                    now,
+                )?)
+            })
+            .collect::<AppResult<Vec<_>>>()?;
         let results = self.db.batch(statements).await?;
         let mut changed = 0;
         for r in &results {
