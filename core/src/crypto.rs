@@ -77,15 +77,20 @@ pub fn base64_encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
-/// Standard base64 that reads padded and unpadded input but refuses non-canonical bits.
-const LENIENT_PADDING: GeneralPurpose = GeneralPurpose::new(
+/// Standard base64 without padding; refuses non-canonical trailing bits.
+const UNPADDED: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::RequireNone),
 );
 
-/// Standard base64, padded or not; `None` for anything else (including non-canonical bits).
+/// Standard base64, padded or not (up to two `=`, as senders write them, even where fewer
+/// belong); `None` for anything else, including non-canonical bits.
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    LENIENT_PADDING.decode(s).ok()
+    let data = s.trim_end_matches('=');
+    if s.len() - data.len() > 2 {
+        return None;
+    }
+    UNPADDED.decode(data).ok()
 }
 
 #[cfg(test)]
@@ -113,6 +118,14 @@ mod tests {
         );
         for bad in ["Zm9v!", "Z", "Zm9vY===", "Zh=="] {
             assert_eq!(base64_decode(bad), None, "{bad}");
+        }
+        // Padding is read as senders write it: up to two, even where fewer belong.
+        for (lenient, plain) in [("Zm9v=", "foo"), ("Zm9v==", "foo"), ("Zg", "f")] {
+            assert_eq!(
+                base64_decode(lenient).as_deref(),
+                Some(plain.as_bytes()),
+                "{lenient}"
+            );
         }
     }
 
