@@ -39,14 +39,21 @@ after(async () => {
 
 const audit = axeAudit;
 
+/** Opens the assistant once the wasm has mounted (the idle preload), as failures.test.mjs does. */
+async function openAssistant(page) {
+  await page.locator('section.hw-panel').waitFor({ state: 'attached' });
+  await page.locator('button.hw-launcher').click();
+  await page.locator('section.hw-panel').waitFor();
+}
+
 for (const [size, viewport] of Object.entries(VIEWPORTS)) {
   test(`the widget, every state a visitor meets (${size})`, async () => {
     // A wrong answer and the consent refusal answer 4xx on purpose.
     const { page, errors } = await openPage(browser, { viewport, allow: [/status of 422/] });
     await page.goto(`${site.origin}/`);
-    await page.locator('button.hw-launcher').waitFor();
+    await page.locator('section.hw-panel').waitFor({ state: 'attached' });
     await audit(page, `launcher ${size}`);
-    await page.locator('button.hw-launcher').click();
+    await openAssistant(page);
     await page.locator('input.hw-input').waitFor();
     await audit(page, `open ${size}`);
     await say(page, 'Can I book a massage Friday afternoon?');
@@ -69,15 +76,14 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
 
     const es = await openPage(browser, { viewport });
     await es.page.goto(`${site.origin}/es`);
-    await es.page.locator('button.hw-launcher').click();
+    await openAssistant(es.page);
     await es.page.locator('input.hw-input').waitFor();
     await audit(es.page, `open, Spanish ${size}`);
     await es.page.close();
 
     const unavailable = await openPage(browser, { viewport });
     await unavailable.page.goto(`${site.origin}/unavailable`);
-    await unavailable.page.locator('button.hw-launcher').click();
-    await unavailable.page.locator('.hw-panel').waitFor();
+    await openAssistant(unavailable.page);
     await audit(unavailable.page, `booking unavailable ${size}`);
     await unavailable.page.close();
   });
