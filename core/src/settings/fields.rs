@@ -6,14 +6,125 @@
 //!
 //! Fields with a shape of their own (per-service routes, the client's sites and contact
 //! details, the write-only secrets) are handled beside the table by the adapters.
-use super::{
-    BookingMode, EmbedMode, Settings, SettingsField, SettingsInput, DEFAULT_RETENTION_DAYS,
-};
+use super::{BookingMode, EmbedMode, Settings, SettingsInput, DEFAULT_RETENTION_DAYS};
 use crate::alert::AlertOn;
 use crate::appearance::{Position, Rgb, Theme};
 use crate::provider::Provider;
 use crate::redirect::RefParam;
 use url::Url;
+
+/// A settings (or client) field an error can point at, named as in the JSON API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SettingsField {
+    BookingMode,
+    ExternalBookingProviderName,
+    ExternalBookingUrl,
+    ExternalBookingEmbedMode,
+    ExternalBookingDisclaimer,
+    ExternalBookingUtmSource,
+    ExternalBookingUtmCampaign,
+    ExternalBookingWebhookProvider,
+    ExternalBookingCompletionEventName,
+    Services,
+    AllowedOrigins,
+    ContactEmail,
+    ContactPhone,
+    BusinessName,
+    Slug,
+    ServiceRoutes,
+    ConsentText,
+    RetentionDays,
+    ForwardUrl,
+    ExternalBookingPrefill,
+    ExternalBookingWebhookEnabled,
+    ConsentRequired,
+    ForwardEnabled,
+    WidgetBrandColor,
+    WidgetTheme,
+    WidgetPosition,
+    WidgetLauncherLabel,
+    WidgetGreeting,
+    AlertEmails,
+    AlertOn,
+    ExternalBookingPassVisitorUtms,
+    ExternalBookingRefParam,
+}
+
+impl SettingsField {
+    pub const ALL: [SettingsField; 32] = [
+        SettingsField::BookingMode,
+        SettingsField::ExternalBookingProviderName,
+        SettingsField::ExternalBookingUrl,
+        SettingsField::ExternalBookingEmbedMode,
+        SettingsField::ExternalBookingDisclaimer,
+        SettingsField::ExternalBookingUtmSource,
+        SettingsField::ExternalBookingUtmCampaign,
+        SettingsField::ExternalBookingWebhookProvider,
+        SettingsField::ExternalBookingCompletionEventName,
+        SettingsField::Services,
+        SettingsField::AllowedOrigins,
+        SettingsField::ContactEmail,
+        SettingsField::ContactPhone,
+        SettingsField::BusinessName,
+        SettingsField::Slug,
+        SettingsField::ServiceRoutes,
+        SettingsField::ConsentText,
+        SettingsField::RetentionDays,
+        SettingsField::ForwardUrl,
+        SettingsField::ExternalBookingPrefill,
+        SettingsField::ExternalBookingWebhookEnabled,
+        SettingsField::ConsentRequired,
+        SettingsField::ForwardEnabled,
+        SettingsField::WidgetBrandColor,
+        SettingsField::WidgetTheme,
+        SettingsField::WidgetPosition,
+        SettingsField::WidgetLauncherLabel,
+        SettingsField::WidgetGreeting,
+        SettingsField::AlertEmails,
+        SettingsField::AlertOn,
+        SettingsField::ExternalBookingPassVisitorUtms,
+        SettingsField::ExternalBookingRefParam,
+    ];
+
+    pub fn json_name(self) -> &'static str {
+        match self {
+            SettingsField::BookingMode => "bookingMode",
+            SettingsField::ExternalBookingProviderName => "externalBookingProviderName",
+            SettingsField::ExternalBookingUrl => "externalBookingUrl",
+            SettingsField::ExternalBookingEmbedMode => "externalBookingEmbedMode",
+            SettingsField::ExternalBookingDisclaimer => "externalBookingDisclaimer",
+            SettingsField::ExternalBookingUtmSource => "externalBookingUtmSource",
+            SettingsField::ExternalBookingUtmCampaign => "externalBookingUtmCampaign",
+            SettingsField::ExternalBookingWebhookProvider => "externalBookingWebhookProvider",
+            SettingsField::ExternalBookingCompletionEventName => {
+                "externalBookingCompletionEventName"
+            }
+            SettingsField::Services => "services",
+            SettingsField::AllowedOrigins => "allowedOrigins",
+            SettingsField::ContactEmail => "contactEmail",
+            SettingsField::ContactPhone => "contactPhone",
+            SettingsField::BusinessName => "name",
+            SettingsField::Slug => "slug",
+            SettingsField::ServiceRoutes => "serviceRoutes",
+            SettingsField::ConsentText => "consentText",
+            SettingsField::RetentionDays => "retentionDays",
+            SettingsField::ForwardUrl => "forwardUrl",
+            SettingsField::ExternalBookingPrefill => "externalBookingPrefill",
+            SettingsField::ExternalBookingWebhookEnabled => "externalBookingWebhookEnabled",
+            SettingsField::ConsentRequired => "consentRequired",
+            SettingsField::ForwardEnabled => "forwardEnabled",
+            SettingsField::WidgetBrandColor => "widgetBrandColor",
+            SettingsField::WidgetTheme => "widgetTheme",
+            SettingsField::WidgetPosition => "widgetPosition",
+            SettingsField::WidgetLauncherLabel => "widgetLauncherLabel",
+            SettingsField::WidgetGreeting => "widgetGreeting",
+            SettingsField::AlertEmails => "alertEmails",
+            SettingsField::AlertOn => "alertOn",
+            SettingsField::ExternalBookingPassVisitorUtms => "externalBookingPassVisitorUtms",
+            SettingsField::ExternalBookingRefParam => "externalBookingRefParam",
+        }
+    }
+}
 
 /// How a field is written on the wire and stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

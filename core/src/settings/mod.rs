@@ -10,7 +10,7 @@ use url::Url;
 
 mod fields;
 mod urls;
-pub use fields::{FieldDef, Kind, Raw, Stored, FIELDS};
+pub use fields::{FieldDef, Kind, Raw, SettingsField, Stored, FIELDS};
 pub use urls::*;
 
 /// `internal` is request-only: the lead is captured and the business follows up.
@@ -57,119 +57,6 @@ impl EmbedMode {
         [EmbedMode::Redirect, EmbedMode::Iframe]
             .into_iter()
             .find(|mode| mode.as_str() == s)
-    }
-}
-
-/// A settings (or client) field an error can point at, named as in the JSON API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SettingsField {
-    BookingMode,
-    ExternalBookingProviderName,
-    ExternalBookingUrl,
-    ExternalBookingEmbedMode,
-    ExternalBookingDisclaimer,
-    ExternalBookingUtmSource,
-    ExternalBookingUtmCampaign,
-    ExternalBookingWebhookProvider,
-    ExternalBookingCompletionEventName,
-    Services,
-    AllowedOrigins,
-    ContactEmail,
-    ContactPhone,
-    BusinessName,
-    Slug,
-    ServiceRoutes,
-    ConsentText,
-    RetentionDays,
-    ForwardUrl,
-    ExternalBookingPrefill,
-    ExternalBookingWebhookEnabled,
-    ConsentRequired,
-    ForwardEnabled,
-    WidgetBrandColor,
-    WidgetTheme,
-    WidgetPosition,
-    WidgetLauncherLabel,
-    WidgetGreeting,
-    AlertEmails,
-    AlertOn,
-    ExternalBookingPassVisitorUtms,
-    ExternalBookingRefParam,
-}
-
-impl SettingsField {
-    pub const ALL: [SettingsField; 32] = [
-        SettingsField::BookingMode,
-        SettingsField::ExternalBookingProviderName,
-        SettingsField::ExternalBookingUrl,
-        SettingsField::ExternalBookingEmbedMode,
-        SettingsField::ExternalBookingDisclaimer,
-        SettingsField::ExternalBookingUtmSource,
-        SettingsField::ExternalBookingUtmCampaign,
-        SettingsField::ExternalBookingWebhookProvider,
-        SettingsField::ExternalBookingCompletionEventName,
-        SettingsField::Services,
-        SettingsField::AllowedOrigins,
-        SettingsField::ContactEmail,
-        SettingsField::ContactPhone,
-        SettingsField::BusinessName,
-        SettingsField::Slug,
-        SettingsField::ServiceRoutes,
-        SettingsField::ConsentText,
-        SettingsField::RetentionDays,
-        SettingsField::ForwardUrl,
-        SettingsField::ExternalBookingPrefill,
-        SettingsField::ExternalBookingWebhookEnabled,
-        SettingsField::ConsentRequired,
-        SettingsField::ForwardEnabled,
-        SettingsField::WidgetBrandColor,
-        SettingsField::WidgetTheme,
-        SettingsField::WidgetPosition,
-        SettingsField::WidgetLauncherLabel,
-        SettingsField::WidgetGreeting,
-        SettingsField::AlertEmails,
-        SettingsField::AlertOn,
-        SettingsField::ExternalBookingPassVisitorUtms,
-        SettingsField::ExternalBookingRefParam,
-    ];
-
-    pub fn json_name(self) -> &'static str {
-        match self {
-            SettingsField::BookingMode => "bookingMode",
-            SettingsField::ExternalBookingProviderName => "externalBookingProviderName",
-            SettingsField::ExternalBookingUrl => "externalBookingUrl",
-            SettingsField::ExternalBookingEmbedMode => "externalBookingEmbedMode",
-            SettingsField::ExternalBookingDisclaimer => "externalBookingDisclaimer",
-            SettingsField::ExternalBookingUtmSource => "externalBookingUtmSource",
-            SettingsField::ExternalBookingUtmCampaign => "externalBookingUtmCampaign",
-            SettingsField::ExternalBookingWebhookProvider => "externalBookingWebhookProvider",
-            SettingsField::ExternalBookingCompletionEventName => {
-                "externalBookingCompletionEventName"
-            }
-            SettingsField::Services => "services",
-            SettingsField::AllowedOrigins => "allowedOrigins",
-            SettingsField::ContactEmail => "contactEmail",
-            SettingsField::ContactPhone => "contactPhone",
-            SettingsField::BusinessName => "name",
-            SettingsField::Slug => "slug",
-            SettingsField::ServiceRoutes => "serviceRoutes",
-            SettingsField::ConsentText => "consentText",
-            SettingsField::RetentionDays => "retentionDays",
-            SettingsField::ForwardUrl => "forwardUrl",
-            SettingsField::ExternalBookingPrefill => "externalBookingPrefill",
-            SettingsField::ExternalBookingWebhookEnabled => "externalBookingWebhookEnabled",
-            SettingsField::ConsentRequired => "consentRequired",
-            SettingsField::ForwardEnabled => "forwardEnabled",
-            SettingsField::WidgetBrandColor => "widgetBrandColor",
-            SettingsField::WidgetTheme => "widgetTheme",
-            SettingsField::WidgetPosition => "widgetPosition",
-            SettingsField::WidgetLauncherLabel => "widgetLauncherLabel",
-            SettingsField::WidgetGreeting => "widgetGreeting",
-            SettingsField::AlertEmails => "alertEmails",
-            SettingsField::AlertOn => "alertOn",
-            SettingsField::ExternalBookingPassVisitorUtms => "externalBookingPassVisitorUtms",
-            SettingsField::ExternalBookingRefParam => "externalBookingRefParam",
-        }
     }
 }
 
