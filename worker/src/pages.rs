@@ -84,6 +84,8 @@ fn page(lang: Lang, title: &str, brand: Option<&str>, body: Markup) -> String {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="robots" content="noindex";
+                // No icon of ours: an empty one, so browsers don't ask for /favicon.ico.
+                link rel="icon" href="data:,";
                 title { (title) }
                 style { (maud::PreEscaped(STYLE)) }
                 // Built only from validated colours (`#rrggbb`) and our own constants.
