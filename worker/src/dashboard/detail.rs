@@ -97,7 +97,12 @@ fn back(
     };
     let target = match form_field(form, "next").and_then(safe_next) {
         // Back to the pipeline view the admin was on, with the notice.
-        Some(next) if next == DASHBOARD_HOME || next.starts_with("/dashboard?") => {
+        Some(next)
+            if next == DASHBOARD_HOME
+                || next
+                    .strip_prefix(DASHBOARD_HOME)
+                    .is_some_and(|q| q.starts_with('?')) =>
+        {
             let mut url = links::local_url(app, next);
             let kept: Vec<(String, String)> = url
                 .query_pairs()

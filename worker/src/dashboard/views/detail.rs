@@ -140,7 +140,6 @@ fn value(v: Option<&str>) -> Markup {
 pub fn detail(v: &DetailView<'_>) -> String {
     let h = v.handoff;
     let may = |to: HandoffStatus| h.status.can_transition_to(to);
-    let base = paths::handoff(h.id.as_str());
     let link = links::continue_url(v.edge, h.id.as_str());
     layout(
         &h.customer_name,
@@ -164,13 +163,13 @@ pub fn detail(v: &DetailView<'_>) -> String {
                 }
                 div.action-buttons {
                     @if may(HandoffStatus::CompletedExternal) {
-                        form.inline method="post" action={ (base) "/complete" } {
+                        form.inline method="post" action=(paths::at(paths::HANDOFF_COMPLETE, h.id.as_str())) {
                             (csrf_field(v.frame))
                             button.btn.primary type="submit" { "Mark completed" }
                         }
                     }
                     @if may(HandoffStatus::Abandoned) {
-                        form.inline method="post" action={ (base) "/abandon" } data-confirm="Mark this handoff as abandoned?" {
+                        form.inline method="post" action=(paths::at(paths::HANDOFF_ABANDON, h.id.as_str())) data-confirm="Mark this handoff as abandoned?" {
                             (csrf_field(v.frame))
                             button.btn.secondary type="submit" { "Mark abandoned" }
                         }

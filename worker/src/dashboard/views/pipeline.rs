@@ -337,7 +337,7 @@ fn row(v: &PipelineView<'_>, h: &HandoffRow) -> Markup {
                     a.btn.small.secondary href=(detail) { "View" }
                     button.btn.small.secondary type="button" data-copy=(links::continue_url(v.edge, h.id.as_str())) hidden { "Copy link" }
                     @if can_complete {
-                        form.inline method="post" action={ (detail) "/complete" } {
+                        form.inline method="post" action=(paths::at(paths::HANDOFF_COMPLETE, h.id.as_str())) {
                             (csrf_field(v.frame))
                             input type="hidden" name="next" value=(v.here);
                             button.btn.small.primary type="submit" { "Mark completed" }
