@@ -90,12 +90,20 @@ test('a lead becomes one email per address, after the visitor is answered, with 
 });
 
 test("Deliveries lists each alert; another client's lead never reaches this client's inbox", async () => {
+  // Both clients alert; each lead goes only to its own client's addresses.
+  const ok = await putSettings(physio, { alertEmails: ['desk@harbor-physio.example'], alertOn: 'each_lead' });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
   const mark = w.logs.length;
   const theirs = await capture('harbor-physio', OTHER_SITE, { ...ADA, customerName: 'Physio Visitor' });
   assert.equal(theirs.status, 201);
-  await new Promise((r) => setTimeout(r, 300));
-  assert.equal(mails(mark).texts.length, 0, 'harbor-physio has no alerts set');
-  assert.equal((await w.db.prepare("SELECT COUNT(*) AS n FROM forward_deliveries WHERE channel = 'email' AND client_id = ?1").bind(physio.clientId).first()).n, 0);
+  await settle(async () => mails(mark).texts.length >= 1);
+  const { texts } = mails(mark);
+  assert.equal(texts.length, 1, "one message, to harbor-physio's one address");
+  assert.match(texts[0], /A visitor asked to book with Harbor Physio\./);
+  const rows = (await w.db.prepare("SELECT client_id, recipient FROM forward_deliveries WHERE channel = 'email' AND handoff_id = ?1").bind(theirs.body.id).all()).results;
+  assert.deepEqual(rows, [{ client_id: physio.clientId, recipient: 'desk@harbor-physio.example' }]);
+  const spaRows = (await w.db.prepare("SELECT COUNT(*) AS n FROM forward_deliveries d JOIN booking_handoffs h ON h.id = d.handoff_id WHERE d.client_id = ?1 AND h.customer_name = 'Physio Visitor'").bind(spa.clientId).first()).n;
+  assert.equal(spaRows, 0, "seaside-spa's outbox holds nothing of harbor-physio's lead");
   const session = await signIn(w, spa.adminKey, { headers: { origin: PUBLIC } });
   const page = await get(w, session, `${PUBLIC}/dashboard/deliveries`);
   assert.equal(page.status, 200);
