@@ -103,8 +103,15 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
 /// The visitor's language: `explicit` (a `?lang=` or the one a handoff was captured in)
 /// when we speak it, else the browser's `Accept-Language`, else English.
 pub fn visitor_lang(req: &Request, explicit: Option<&str>) -> Lang {
-    let accepted = header(req, "Accept-Language").unwrap_or_default();
-    i18n::negotiate(explicit, i18n::accept_language(&accepted))
+    lang_of(explicit, header(req, "Accept-Language").as_deref())
+}
+
+/// [`visitor_lang`] from an `Accept-Language` value read earlier (the request may be gone).
+pub fn lang_of(explicit: Option<&str>, accept_language: Option<&str>) -> Lang {
+    i18n::negotiate(
+        explicit,
+        i18n::accept_language(accept_language.unwrap_or("")),
+    )
 }
 
 /// Reads the body up to `limit` bytes: 413 beyond it. Content-Length is checked first, then the

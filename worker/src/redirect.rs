@@ -30,18 +30,22 @@ pub(crate) const ROUTES: &[Route<Handler>] = &[Route {
 /// can send gets the JSON 405.
 pub async fn route(app: &App, req: Request, verb: Verb, path: &str) -> Response {
     // Without a handoff (or without D1) to say which language it was captured in, the
-    // redirect's own pages speak the browser's.
-    let lang = http::visitor_lang(&req, None);
+    // redirect's own pages speak the browser's: kept to negotiate only if a page is needed,
+    // so a click that is answered 302 does no language work.
+    let accept_language = http::header(&req, "Accept-Language");
     let result = match find(ROUTES, verb, path).route() {
         Ok((route, params)) => (route.handler)(app, req, params).await,
         Err(AppError::NotFound) => Err(AppError::NotFound),
         Err(e) => return http::json_error(&e, Default::default()),
     };
-    result.unwrap_or_else(|e| match e {
-        AppError::NotFound => pages::link_not_found(lang),
-        e => {
-            e.log();
-            pages::link_temporarily_unavailable(lang)
+    result.unwrap_or_else(|e| {
+        let lang = http::lang_of(None, accept_language.as_deref());
+        match e {
+            AppError::NotFound => pages::link_not_found(lang),
+            e => {
+                e.log();
+                pages::link_temporarily_unavailable(lang)
+            }
         }
     })
 }
