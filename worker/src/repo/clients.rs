@@ -27,11 +27,13 @@ impl Client {
 
 /// A client joined with its settings, selected by `condition` (a constant with bound parameters).
 pub(super) fn client_query(condition: &str) -> String {
+    // The column list follows core's field table; built once per isolate, not per request.
+    static SETTINGS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     format!(
         "SELECT c.id, c.slug, c.name, c.allowed_origins, c.contact_email, c.contact_phone, \
          s.iframe_check, s.service_routes, {settings} \
          FROM clients c JOIN client_settings s ON s.client_id = c.id WHERE {condition}",
-        settings = sql::settings_columns("s"),
+        settings = SETTINGS.get_or_init(|| sql::settings_columns("s")),
     )
 }
 
