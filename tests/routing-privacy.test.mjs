@@ -125,13 +125,14 @@ describe('consent', () => {
   });
 
   test('the widget is told to ask, with the default wording unless the business wrote its own', async () => {
-    let { body } = await w.json('/api/v1/widget-config?client=consent-spa', { headers: { origin: 'https://consent-spa.example' } });
-    assert.equal(body.consent.text, null);
-    assert.match(body.consent.default.en, /I agree/);
-    assert.match(body.consent.default.es, /Acepto/);
+    const config = async (lang) => (await w.json(`/api/v1/widget-config?client=consent-spa&lang=${lang}`, { headers: { origin: 'https://consent-spa.example' } })).body;
+    assert.match((await config('en')).consent, /^I agree/, 'our wording, in the visitor\'s language');
+    assert.match((await config('es')).consent, /^Acepto/);
     assert.equal((await putSettings(client, { consentRequired: true, consentText: 'I agree to be <b>contacted</b>.' })).status, 200);
-    ({ body } = await w.json('/api/v1/widget-config?client=consent-spa', { headers: { origin: 'https://consent-spa.example' } }));
-    assert.equal(body.consent.text, 'I agree to be <b>contacted</b>.');
+    for (const lang of ['en', 'es']) {
+      assert.equal((await config(lang)).consent, 'I agree to be <b>contacted</b>.', 'the business\'s own wording as written');
+    }
+    let body;
     ({ body } = await w.json('/api/v1/widget-config?client=seaside-spa', { headers: { origin: SITE } }));
     assert.equal(body.consent, null, 'not asked where not required');
   });

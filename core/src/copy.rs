@@ -2,29 +2,33 @@
 //! (`i18n`), so the widget, the hosted page and the API say exactly the same thing — and never
 //! claim a booking is confirmed.
 
-use crate::i18n::{fill, Lang};
+//! Each takes the visitor's catalogue `t` (`Lang::strings` on the server, the one
+//! `widget-config` sent in the widget).
+
+use crate::i18n::{fill, Strings};
 
 /// The provider as the business named it, else "the booking page" in the visitor's language.
-pub fn provider_or_page(lang: Lang, provider: Option<&str>) -> &str {
+pub fn provider_or_page<'a>(t: &Strings, provider: Option<&'a str>) -> &'a str {
     provider
         .map(str::trim)
         .filter(|p| !p.is_empty())
-        .unwrap_or(lang.strings().the_booking_page)
+        .unwrap_or(t.the_booking_page)
 }
 
 /// Shown before the visitor leaves for the provider.
-pub fn handoff_copy(lang: Lang, provider: Option<&str>) -> String {
-    fill(lang.strings().handoff, provider_or_page(lang, provider))
+pub fn handoff_copy(t: &Strings, provider: Option<&str>) -> String {
+    fill(t.handoff, provider_or_page(t, provider))
 }
 
 /// Shown in request-only mode: honest that nothing is booked yet.
-pub fn request_only_copy(lang: Lang, business: &str) -> String {
-    fill(lang.strings().request_only, business)
+pub fn request_only_copy(t: &Strings, business: &str) -> String {
+    fill(t.request_only, business)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
 
     #[test]
     fn names_the_provider_or_falls_back_to_the_booking_page() {
@@ -67,7 +71,7 @@ mod tests {
         ];
         for (lang, provider, want) in cases {
             assert_eq!(
-                handoff_copy(*lang, *provider),
+                handoff_copy(lang.strings(), *provider),
                 *want,
                 "{lang:?} {provider:?}"
             );
@@ -77,12 +81,12 @@ mod tests {
     #[test]
     fn request_only_copy_says_it_is_not_a_booking() {
         assert_eq!(
-            request_only_copy(Lang::En, "Sunrise Spa"),
+            request_only_copy(Lang::En.strings(), "Sunrise Spa"),
             "Thanks! Sunrise Spa will contact you to arrange a time. \
              This is a request, not a confirmed booking."
         );
         assert_eq!(
-            request_only_copy(Lang::Es, "Spa Marina"),
+            request_only_copy(Lang::Es.strings(), "Spa Marina"),
             "¡Gracias! Spa Marina se pondrá en contacto contigo para acordar una hora. \
              Esto es una solicitud, no una reserva confirmada."
         );

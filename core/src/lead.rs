@@ -4,7 +4,7 @@
 //! Single-char patterns are written as char sets (`split(['@'])`): the widget's wasm then
 //! carries one string searcher instead of also the `memchr` one (~0.3 KB gzipped).
 
-use crate::i18n::{Lang, PerField};
+use crate::i18n::{Lang, PerField, Strings};
 use crate::text::{
     char_len, luhn_valid, redact_sensitive, strip_controls, truncate_chars,
     truncate_whole_digit_groups,
@@ -80,9 +80,9 @@ impl Field {
         }
     }
 
-    /// What the field is called, in the visitor's language.
-    pub fn label(self, lang: Lang) -> &'static str {
-        lang.strings().labels.get(self)
+    /// What the field is called, in the visitor's language (`t`, its catalogue).
+    pub fn label(self, t: &Strings) -> &'static str {
+        t.labels.get(self)
     }
 
     pub fn from_json_name(s: &str) -> Option<Field> {
@@ -110,8 +110,8 @@ pub enum Problem {
 }
 
 impl Problem {
-    pub fn message(self, lang: Lang) -> &'static str {
-        let t = lang.strings();
+    /// The sentence in the visitor's language (`t`, its catalogue).
+    pub fn message(self, t: &Strings) -> &'static str {
         match self {
             Problem::NameRequired => t.name_required,
             Problem::NameNeedsLetters => t.name_needs_letters,
@@ -214,8 +214,8 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn message(&self, lang: Lang) -> &'static str {
-        self.problem.message(lang)
+    pub fn message(&self, t: &Strings) -> &'static str {
+        self.problem.message(t)
     }
 }
 
@@ -289,7 +289,7 @@ pub fn check_field(field: Field, raw: &str) -> Result<Option<String>, Problem> {
 /// [`check_field`] with the problem in English, for the admin surfaces (the dashboard and the
 /// operator API validate a business's own contact details with the visitor rules).
 pub fn clean_field(field: Field, raw: &str) -> Result<Option<String>, &'static str> {
-    check_field(field, raw).map_err(|problem| problem.message(Lang::En))
+    check_field(field, raw).map_err(|problem| problem.message(Lang::En.strings()))
 }
 
 /// Email if it contains '@', else phone.
@@ -516,7 +516,7 @@ mod tests {
         for (field, json, max, label) in table {
             assert_eq!(field.json_name(), json);
             assert_eq!(field.max_chars(), max);
-            assert_eq!(field.label(Lang::En), label);
+            assert_eq!(field.label(Lang::En.strings()), label);
             assert_eq!(Field::from_json_name(json), Some(field));
         }
         assert_eq!(Field::from_json_name("CustomerName"), None);
@@ -787,7 +787,7 @@ mod tests {
                 Err(Problem::TooLong(field)),
                 "{field:?}"
             );
-            assert_eq!(Problem::TooLong(field).message(Lang::En), message);
+            assert_eq!(Problem::TooLong(field).message(Lang::En.strings()), message);
         }
     }
 
@@ -1049,7 +1049,7 @@ mod tests {
                 (Field::Notes, Problem::TooLong(Field::Notes)),
             ]
         );
-        let spanish: Vec<&str> = errors.iter().map(|e| e.message(Lang::Es)).collect();
+        let spanish: Vec<&str> = errors.iter().map(|e| e.message(Lang::Es.strings())).collect();
         assert_eq!(
             spanish,
             [

@@ -79,7 +79,7 @@
           import(assets + 'handoff_widget.js').then((mod) =>
             mod.default({ module_or_path: assets + 'handoff_widget_bg.wasm' }).then(() => mod)
           ),
-          fetch(api + '/api/v1/widget-config?client=' + encodeURIComponent(slug)).then((res) => {
+          fetch(api + '/api/v1/widget-config?client=' + encodeURIComponent(slug) + '&lang=' + lang).then((res) => {
             if (res.status !== 200) throw res.status;
             return res.json();
           }),

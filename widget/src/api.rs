@@ -2,7 +2,7 @@
 //! and the loader's options, and `POST /api/v1/handoffs`. JSON goes through the browser's own
 //! `JSON` and `Reflect`, which costs the wasm nothing, instead of serde.
 
-use handoff_core::i18n::Lang;
+use handoff_core::i18n::{Flat, Lang, Strings};
 use handoff_core::lead::Field;
 use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
@@ -56,6 +56,25 @@ pub fn parse_opts(opts: &JsValue) -> Opts {
     }
 }
 
+/// The visitor's catalogue, from the config's `strings` (every sentence in the catalogue's
+/// order, `handoff_core::i18n::Flat`), kept for the page's lifetime. `None` when it is missing
+/// or not exactly one catalogue long (a server of another version): then the loader's own
+/// fallback link is all that can be shown.
+pub fn strings(config: &JsValue) -> Option<&'static Strings> {
+    let list = get(config, "strings");
+    if !Array::is_array(&list) {
+        return None;
+    }
+    let list: &Array = list.unchecked_ref();
+    let mut read = 0;
+    let t = Strings::read(&mut || {
+        let sentence = list.get(read).as_string().unwrap_or_default();
+        read += 1;
+        Box::leak(sentence.into_boxed_str())
+    });
+    (read == list.length()).then(|| &*Box::leak(Box::new(t)))
+}
+
 /// The public widget config; `None` when it is not a config at all (then the widget shows its
 /// failure view). Missing optional fields take the safe reading.
 pub fn parse_config(config: &JsValue, lang: Lang) -> Option<Config> {
@@ -96,17 +115,10 @@ pub fn parse_config(config: &JsValue, lang: Lang) -> Option<Config> {
             (Some("iframe"), _) => Embed::Blocked,
             _ => Embed::Redirect,
         },
-        consent: consent_wording(&get(config, "consent"), lang),
+        // The line to agree to, when the business requires one: its own wording or ours, in
+        // the visitor's language (the server chose).
+        consent: text(config, "consent"),
     })
-}
-
-/// The consent line's wording when the business requires one (`consent` is an object, else
-/// null): the business's own, else our default in the visitor's language, else in English.
-fn consent_wording(consent: &JsValue, lang: Lang) -> Option<String> {
-    let defaults = get(consent, "default");
-    text(consent, "text")
-        .or_else(|| text(&defaults, lang.tag()))
-        .or_else(|| text(&defaults, "en"))
 }
 
 /// The no-JS hosted booking page, for when not even the config is usable.
@@ -123,6 +135,20 @@ pub fn hosted_page(opts: &Opts) -> String {
 /// The hosted page's `url` (which has no query) with `?lang=`, so it speaks the widget's language.
 fn in_lang(url: &str, lang: Lang) -> String {
     [url, "?lang=", lang.tag()].concat()
+}
+
+/// `{API}/api/v1/{name}?client=SLUG&lang=LANG`.
+fn endpoint(opts: &Opts, name: &str) -> String {
+    [
+        &opts.api_base,
+        "/api/v1/",
+        name,
+        "?client=",
+        &dom::encode_uri_component(&opts.slug),
+        "&lang=",
+        opts.lang.tag(),
+    ]
+    .concat()
 }
 
 /// `POST {API}/api/v1/handoffs?client=SLUG`; `done` gets what the server answered, or
@@ -143,21 +169,8 @@ pub fn send_handoff(
         dom::set(&body, "consentGiven", &JsValue::TRUE);
     }
     // `lang` makes the answer's copy and per-field messages the visitor's language.
-    let url = [
-        &opts.api_base,
-        "/api/v1/handoffs?client=",
-        &dom::encode_uri_component(&opts.slug),
-        "&lang=",
-        opts.lang.tag(),
-    ]
-    .concat();
-    let config_url = [
-        &opts.api_base,
-        "/api/v1/widget-config?client=",
-        &dom::encode_uri_component(&opts.slug),
-    ]
-    .concat();
-    let lang = opts.lang;
+    let url = endpoint(opts, "handoffs");
+    let config_url = endpoint(opts, "widget-config");
     let answer = done.clone();
     let body = js_sys::JSON::stringify(&body).map(String::from).ok();
     let sent = call("POST", &url, body.as_deref(), move |status, json| {
@@ -173,7 +186,7 @@ pub fn send_handoff(
                 let reread = call("GET", &config_url, None, move |_, config| {
                     reply(SendOutcome::NeedsConsent {
                         message: message.clone(),
-                        consent: parse_config(&config, lang).and_then(|c| c.consent),
+                        consent: text(&config, "consent"),
                     })
                 });
                 if reread.is_err() {

@@ -42,8 +42,11 @@ const FRAME_TIMEOUT_MS: i32 = 6000;
 /// Mounts the assistant into `root`. `config` is the parsed `GET /api/v1/widget-config` body;
 /// `opts` is `{apiBase, edge, slug, industry, sourcePage, mode, open, host, lang}`.
 #[wasm_bindgen]
-pub fn mount(root: ShadowRoot, config: JsValue, opts: JsValue) {
+pub fn mount(root: ShadowRoot, config: JsValue, opts: JsValue) -> Result<(), JsValue> {
     let opts = api::parse_opts(&opts);
+    // Without its sentences the widget has nothing to say: the loader's own fallback link
+    // (which this error reaches) is the way to book.
+    let t = api::strings(&config).ok_or(JsValue::NULL)?;
     let config = api::parse_config(&config, opts.lang);
     let broken = Broken {
         root: root.clone(),
@@ -53,14 +56,14 @@ pub fn mount(root: ShadowRoot, config: JsValue, opts: JsValue) {
             .unwrap_or_else(|| api::hosted_page(&opts)),
         contacts: config
             .as_ref()
-            .map(|c| c.contact_links(opts.lang))
+            .map(|c| c.contact_links(t))
             .unwrap_or_default(),
-        t: opts.lang.strings(),
+        t,
     };
     std::panic::set_hook(Box::new(|_| show_broken()));
     // A trap while starting reaches the loader, which shows its own fallback link.
     match config {
-        Some(config) => App::start(root, config, opts),
+        Some(config) => App::start(root, config, opts, t),
         None => broken.show(),
     }
     let _ = BROKEN.try_with(|all| {
@@ -68,6 +71,7 @@ pub fn mount(root: ShadowRoot, config: JsValue, opts: JsValue) {
             all.push(broken);
         }
     });
+    Ok(())
 }
 
 /// What the failure view needs, kept apart from the app state so a panic cannot reach it
@@ -113,20 +117,15 @@ struct App {
 }
 
 impl App {
-    fn start(root: ShadowRoot, config: conversation::Config, opts: Opts) {
+    fn start(root: ShadowRoot, config: conversation::Config, opts: Opts, t: &'static Strings) {
         // Replacing the loader's launcher must not drop keyboard focus that was on it.
         let had_focus = root.active_element().is_some();
-        let view = View::build(
-            &root,
-            &config.business_name,
-            opts.inline,
-            opts.lang.strings(),
-        );
+        let view = View::build(&root, &config.business_name, opts.inline, t);
         let host = opts.host.clone().unwrap_or_else(|| root.host());
         let mode = if opts.inline { "inline" } else { "launcher" };
         let _ = host.set_attribute("data-handoff-widget", mode);
         let app: &'static App = Box::leak(Box::new(App {
-            convo: RefCell::new(Conversation::new(config, opts.page.clone(), opts.lang)),
+            convo: RefCell::new(Conversation::new(config, opts.page.clone(), t)),
             view,
             opts,
             host,

@@ -312,7 +312,7 @@ impl View {
         let card: &Node = &self.card;
         clear(card);
         let business = c.config().business_name.as_str();
-        let links = c.config().contact_links(c.lang());
+        let links = c.config().contact_links(c.t());
         let reach = fill(t.reach_questions, business);
         match c.card() {
             Card::None => {}

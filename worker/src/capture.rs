@@ -64,7 +64,7 @@ pub async fn capture_lead(
             let mut errors = match lead {
                 Err(errors) => errors
                     .iter()
-                    .map(|e| (e.field.json_name(), e.message(lang)))
+                    .map(|e| (e.field.json_name(), e.message(lang.strings())))
                     .collect(),
                 Ok(_) => Vec::new(),
             };

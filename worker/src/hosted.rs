@@ -221,7 +221,7 @@ fn field(
     let error_id = format!("{name}-error");
     html! {
         div.field.invalid[error.is_some()] {
-            label for=(name) { (field.label(lang)) @if let Some(hint) = hint { " " span.hint { (hint) } } }
+            label for=(name) { (field.label(lang.strings())) @if let Some(hint) = hint { " " span.hint { (hint) } } }
             @if kind == "textarea" {
                 textarea id=(name) name=(name) maxlength=(field.max_chars()) rows="3"
                     aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| error_id.as_str())] { (value) }
@@ -256,7 +256,7 @@ impl Page<'_> {
         let body = html! {
             h1 { (title) }
             @match s.booking_mode {
-                BookingMode::External => p { (fill(pages.intro_external, copy::provider_or_page(lang, s.external_booking_provider_name.as_deref()))) },
+                BookingMode::External => p { (fill(pages.intro_external, copy::provider_or_page(lang.strings(), s.external_booking_provider_name.as_deref()))) },
                 BookingMode::Internal => p { (fill(pages.intro_request_only, &client.name)) },
             }
             @if let Some(notice) = &state.notice { p.error role="alert" { (notice) } }
@@ -298,13 +298,13 @@ impl Page<'_> {
         let body = html! {
             @if let Some(url) = continue_url {
                 h1 { (pages.done_title) }
-                p.copy { (copy::handoff_copy(lang, s.external_booking_provider_name.as_deref())) }
+                p.copy { (copy::handoff_copy(lang.strings(), s.external_booking_provider_name.as_deref())) }
                 @if let Some(disclaimer) = &s.external_booking_disclaimer { p.small { (disclaimer) } }
                 p { a.primary href=(url) target="_top" { (t.continue_to_booking) } }
                 p.small { a.raw href=(url) target="_top" { (t.raw_link) } br; span.rawurl { (url) } }
             } @else {
                 h1 { (pages.request_sent) }
-                p.copy { (copy::request_only_copy(lang, &client.name)) }
+                p.copy { (copy::request_only_copy(lang.strings(), &client.name)) }
             }
             (contact_cta(client, lang))
         };
@@ -319,7 +319,7 @@ impl Page<'_> {
             h1 { (pages.sorry) }
             p { (lang.strings().capture_failed) }
             @if let Some(url) = fallback_url {
-                p { a.primary href=(url) target="_top" { (fill(pages.book_on, copy::provider_or_page(lang, provider))) } }
+                p { a.primary href=(url) target="_top" { (fill(pages.book_on, copy::provider_or_page(lang.strings(), provider))) } }
             }
             (contact_cta(client, lang))
         };

@@ -4,7 +4,9 @@
 //! CORS only to the origins that client allowed, with `Vary: Origin`. The client is named by
 //! its public slug and verified by that origin; no other id is accepted from the caller.
 use handoff_core::{
-    attribution::Attribution, copy, i18n::Lang, lead::LeadInput, settings::BookingMode,
+    attribution::Attribution,
+    copy,
+    i18n::{Flat, Lang}, lead::LeadInput, settings::BookingMode,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -104,21 +106,20 @@ async fn config(app: &App, visit: &Visit) -> AppResult<Response> {
         "iframeAllowed": client.iframe_check.as_deref() == Some("allowed"),
         "disclaimer": s.external_booking_disclaimer,
         "services": s.quick_replies(),
-        // The line the visitor must tick before sending, when the business requires one
-        // (`text`: the business's wording, or null for ours, given in every language we speak).
-        "consent": s.consent_required.then(|| json!({
-            "text": s.consent_text,
-            "default": Lang::ALL
-                .iter()
-                .map(|l| (l.tag().to_string(), json!(l.pages().consent_default)))
-                .collect::<serde_json::Map<_, _>>(),
-        })),
+        // The line the visitor must tick before sending, when the business requires one:
+        // the business's wording as written, else ours in the visitor's language.
+        "consent": s.consent_required.then(|| {
+            s.consent_text.as_deref().unwrap_or(visit.lang.pages().consent_default)
+        }),
         "contact": { "email": client.contact_email, "phone": client.contact_phone },
         "fallbackUrl": links::direct_target(client, None).map(|u| u.to_string()),
         "hostedPageUrl": links::hosted_page_url(&app.edge, &client.slug),
         // The settings fields core marks public (the widget's own look, say), by their names.
         "settings": settings::public_json(s),
         "palette": settings::palette_json(s),
+        // Every sentence the widget says, in the visitor's language (`?lang=`), in the
+        // catalogue's order (`handoff_core::i18n::Flat`): the wasm carries no language.
+        "strings": strings(visit.lang),
     });
     // Settings changes must reach the next page load: revalidate every time.
     Ok(http::with_header(
@@ -126,6 +127,13 @@ async fn config(app: &App, visit: &Visit) -> AppResult<Response> {
         "Cache-Control",
         "no-cache",
     ))
+}
+
+/// The visitor's catalogue as `widget-config` sends it.
+fn strings(lang: Lang) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    lang.strings().list(&mut out);
+    out
 }
 
 /// The capture body: exactly the API's field names, nothing else (unknown or duplicate
@@ -196,14 +204,14 @@ async fn capture(app: &App, visit: &Visit, mut req: Request) -> AppResult<Respon
             "bookingMode": "external",
             "continueUrl": continue_url,
             "providerName": captured.provider_name,
-            "copy": copy::handoff_copy(lang, captured.provider_name.as_deref()),
+            "copy": copy::handoff_copy(lang.strings(), captured.provider_name.as_deref()),
             "disclaimer": s.external_booking_disclaimer,
         }),
         None => json!({
             "id": captured.id.as_str(),
             "status": "new",
             "bookingMode": "internal",
-            "copy": copy::request_only_copy(lang, &client.name),
+            "copy": copy::request_only_copy(lang.strings(), &client.name),
         }),
     };
     Ok(http::json(201, &body))

@@ -129,13 +129,42 @@ pub fn fill(template: &str, value: &str) -> String {
     }
 }
 
-/// Declares a catalogue struct of `&'static str` (or nested catalogue) fields; in tests it also
-/// lists its entries by key, so every language can be checked against every other.
+/// A catalogue as a flat list of sentences in declaration order (nested catalogues in place):
+/// how the worker sends the visitor's one catalogue to the widget (`widget-config`'s
+/// `strings`), so the widget's wasm carries no language of its own.
+pub trait Flat: Sized {
+    /// Builds it from its sentences in order (`next` gives the following one).
+    fn read(next: &mut impl FnMut() -> &'static str) -> Self;
+    /// Appends its sentences in order.
+    fn list(&self, out: &mut Vec<&'static str>);
+}
+
+impl Flat for &'static str {
+    fn read(next: &mut impl FnMut() -> &'static str) -> Self {
+        next()
+    }
+    fn list(&self, out: &mut Vec<&'static str>) {
+        out.push(self);
+    }
+}
+
+/// Declares a catalogue struct of `&'static str` (or nested catalogue) fields and its [`Flat`]
+/// form; in tests it also lists its entries by key, so every language can be checked against
+/// every other.
 macro_rules! catalogue {
     ($(#[$meta:meta])* pub struct $name:ident { $($(#[$doc:meta])* pub $field:ident: $ty:ty,)* }) => {
         $(#[$meta])*
         pub struct $name {
             $($(#[$doc])* pub $field: $ty,)*
+        }
+
+        impl Flat for $name {
+            fn read(next: &mut impl FnMut() -> &'static str) -> Self {
+                $name { $($field: <$ty as Flat>::read(next),)* }
+            }
+            fn list(&self, out: &mut Vec<&'static str>) {
+                $(self.$field.list(out);)*
+            }
         }
 
         #[cfg(test)]
@@ -338,6 +367,25 @@ mod tests {
                     "{lang:?} {key}: straight apostrophes and quotes only"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_flat_form_reads_back_into_the_same_catalogue() {
+        for lang in Lang::ALL {
+            let mut flat = Vec::new();
+            lang.strings().list(&mut flat);
+            let mut keyed = Vec::new();
+            lang.strings().entries("", &mut keyed);
+            // Every sentence once, in the order the entries name them.
+            let sentences: Vec<&str> = keyed.iter().map(|(_, text)| *text).collect();
+            assert_eq!(flat, sentences, "{lang:?}");
+            let mut rest = flat.iter().copied();
+            let read = Strings::read(&mut || rest.next().unwrap_or_default());
+            let mut again = Vec::new();
+            read.list(&mut again);
+            assert_eq!(again, flat, "{lang:?}");
+            assert_eq!(rest.next(), None, "{lang:?}: every sentence read");
         }
     }
 

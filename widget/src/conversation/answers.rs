@@ -6,7 +6,7 @@
 //! time from one sentence); the dialogue only asks for what is still missing. Every value is
 //! validated with `handoff_core::lead`, the same rules the server applies.
 
-use handoff_core::i18n::Lang;
+use handoff_core::i18n::Strings;
 use handoff_core::intent;
 use handoff_core::lead::{self, Contact, Field, Problem};
 
@@ -59,26 +59,25 @@ impl Answers {
 
 /// Reads one answer to the question `step` (among the business's `services`) into
 /// `answers`. `Ok` carries what was picked out of a sentence rather than taken as typed, to
-/// say back ("Massage, Friday afternoon"); `Err` the message to show, in `lang`, and then
+/// say back ("Massage, Friday afternoon"); `Err` the message to show, from the visitor's catalogue `t`, and then
 /// nothing was stored. The text is not blank (the dialogue ignores blank answers).
 pub fn read(
     step: Step,
     text: &str,
     services: &[String],
-    lang: Lang,
+    t: &'static Strings,
     answers: &mut Answers,
 ) -> Result<Option<String>, &'static str> {
-    let t = lang.strings();
-    let problem = move |p: Problem| p.message(lang);
+    let problem = move |p: Problem| p.message(t);
     match step {
-        Step::Intro => return intro(text, services, lang, answers),
-        Step::Service => answers.service = Some(service(text, services, lang)?),
+        Step::Intro => return intro(text, services, t, answers),
+        Step::Service => answers.service = Some(service(text, services, t)?),
         Step::Time => {
-            let time = required(lang, Field::PreferredDateTimeText, text, t.need_time)?;
+            let time = required(t, Field::PreferredDateTimeText, text, t.need_time)?;
             answers.time = Some(time);
         }
         // An empty name is refused by core itself ("Please tell us your name.").
-        Step::Name => answers.name = Some(required(lang, Field::CustomerName, text, "")?),
+        Step::Name => answers.name = Some(required(t, Field::CustomerName, text, "")?),
         Step::Contact => answers.contact = Some(lead::parse_contact(text).map_err(problem)?),
         Step::Notes => {
             answers.notes = lead::check_field(Field::Notes, text).map_err(problem)?;
@@ -94,7 +93,7 @@ pub fn read(
 fn intro(
     text: &str,
     services: &[String],
-    lang: Lang,
+    t: &'static Strings,
     answers: &mut Answers,
 ) -> Result<Option<String>, &'static str> {
     let found = detect(text, services);
@@ -104,7 +103,7 @@ fn intro(
             .flatten()
     });
     if found.service.is_none() && !found.wants_booking && time.is_none() {
-        answers.service = Some(service(text, services, lang)?);
+        answers.service = Some(service(text, services, t)?);
         return Ok(None);
     }
     let heard = match (&found.service, &time) {
@@ -119,15 +118,10 @@ fn intro(
 
 /// A listed service is matched by name (so "massages" picks "Massage"); otherwise the
 /// visitor's own words are the service.
-fn service(text: &str, services: &[String], lang: Lang) -> Result<String, &'static str> {
+fn service(text: &str, services: &[String], t: &'static Strings) -> Result<String, &'static str> {
     match detect(text, services).service {
         Some(listed) => Ok(listed),
-        None => required(
-            lang,
-            Field::RequestedService,
-            text,
-            lang.strings().need_service,
-        ),
+        None => required(t, Field::RequestedService, text, t.need_service),
     }
 }
 
@@ -139,12 +133,12 @@ fn detect(text: &str, services: &[String]) -> intent::Intent {
 /// A cleaned, non-empty answer; `empty` is the message when cleaning leaves nothing
 /// (the name's own "required" message comes from core).
 fn required(
-    lang: Lang,
+    t: &'static Strings,
     field: Field,
     raw: &str,
     empty: &'static str,
 ) -> Result<String, &'static str> {
-    match lead::check_field(field, raw).map_err(|p| p.message(lang))? {
+    match lead::check_field(field, raw).map_err(|p| p.message(t))? {
         Some(value) => Ok(value),
         None => Err(empty),
     }
@@ -161,7 +155,7 @@ mod tests {
     /// The answers after reading `text` as the first answer to `step`, and what was heard.
     fn read_one(step: Step, text: &str) -> Result<(Answers, Option<String>), &'static str> {
         let mut answers = Answers::default();
-        let heard = read(step, text, &spa().services, Lang::En, &mut answers)?;
+        let heard = read(step, text, &spa().services, Lang::En.strings(), &mut answers)?;
         Ok((answers, heard))
     }
 
@@ -252,7 +246,7 @@ mod tests {
         };
         let services = spa().services;
         assert_eq!(
-            read(Step::Time, "Monday", &services, Lang::En, &mut answers),
+            read(Step::Time, "Monday", &services, Lang::En.strings(), &mut answers),
             Ok(None)
         );
         assert_eq!(
@@ -260,7 +254,7 @@ mod tests {
             (Some("Massage"), Some("Monday"))
         );
         assert_eq!(answers.missing(), Some(Step::Contact));
-        assert!(read(Step::Contact, "12", &services, Lang::En, &mut answers).is_err());
+        assert!(read(Step::Contact, "12", &services, Lang::En.strings(), &mut answers).is_err());
         assert_eq!(
             answers.contact, None,
             "nothing stored from a refused answer"
@@ -363,7 +357,7 @@ mod tests {
         say(&mut c, "Ada");
         say(&mut c, "not an email@");
         let expected = lead::parse_contact("not an email@").unwrap_err();
-        assert_eq!(last_bot(&c), expected.message(Lang::En));
+        assert_eq!(last_bot(&c), expected.message(Lang::En.strings()));
         assert!(c.transcript().last().is_some_and(|m| m.invalid));
     }
 

@@ -100,9 +100,9 @@ impl Conversation {
                 let copy = copy.filter(|c| !c.trim().is_empty()).unwrap_or_else(|| {
                     if continue_url.is_some() {
                         let provider = provider_name.or_else(|| self.config.provider_name.clone());
-                        copy::handoff_copy(self.lang, provider.as_deref())
+                        copy::handoff_copy(self.t, provider.as_deref())
                     } else {
-                        copy::request_only_copy(self.lang, &self.config.business_name)
+                        copy::request_only_copy(self.t, &self.config.business_name)
                     }
                 });
                 let disclaimer = continue_url

@@ -15,7 +15,7 @@ mod model;
 mod testing;
 
 use handoff_core::copy;
-use handoff_core::i18n::{fill, Lang, Strings};
+use handoff_core::i18n::{fill, Strings};
 use handoff_core::lead::{Contact, Field};
 
 use answers::Answers;
@@ -57,7 +57,8 @@ impl Chip<'_> {
 pub struct Conversation {
     config: Config,
     page: Page,
-    lang: Lang,
+    /// The visitor's language catalogue, as `widget-config` sent it.
+    t: &'static Strings,
     state: State,
     answers: Answers,
     /// The consent box is ticked (asked only when the business requires consent).
@@ -69,11 +70,11 @@ pub struct Conversation {
 }
 
 impl Conversation {
-    pub fn new(config: Config, page: Page, lang: Lang) -> Self {
+    pub fn new(config: Config, page: Page, t: &'static Strings) -> Self {
         let mut convo = Conversation {
             config,
             page,
-            lang,
+            t,
             state: State::Asking(Step::Intro),
             answers: Answers::default(),
             agreed: false,
@@ -85,7 +86,7 @@ impl Conversation {
             convo.ask(Step::Intro);
         } else {
             convo.state = State::Unavailable {
-                message: lang.strings().booking_unavailable.to_string(),
+                message: t.booking_unavailable.to_string(),
             };
         }
         convo
@@ -95,13 +96,9 @@ impl Conversation {
         &self.config
     }
 
-    pub fn lang(&self) -> Lang {
-        self.lang
-    }
-
     /// The visitor's language catalogue.
     pub fn t(&self) -> &'static Strings {
-        self.lang.strings()
+        self.t
     }
 
     pub fn transcript(&self) -> &[Message] {
@@ -266,7 +263,7 @@ impl Conversation {
     /// The answers as (label, value) rows, in the order they were asked.
     pub fn summary(&self) -> Vec<(&'static str, &str)> {
         let a = &self.answers;
-        let label = |field: Field| field.label(self.lang);
+        let label = |field: Field| field.label(self.t);
         let contact = a.contact.as_ref().map(|c| match c {
             Contact::Email(e) => (label(Field::CustomerEmail), e.as_str()),
             Contact::Phone(p) => (label(Field::CustomerPhone), p.as_str()),
@@ -291,7 +288,7 @@ impl Conversation {
     /// out of a sentence, and moves on; or shows why the answer was refused and asks again.
     fn answer(&mut self, step: Step, text: &str) {
         let services = &self.config.services;
-        match answers::read(step, text, services, self.lang, &mut self.answers) {
+        match answers::read(step, text, services, self.t, &mut self.answers) {
             Ok(heard) => {
                 if let Some(heard) = heard {
                     self.say(Speaker::Bot, &fill(self.t().heard, &heard));
@@ -340,7 +337,7 @@ impl Conversation {
             Step::Intro => (t.greeting, business),
             Step::Service => (t.ask_service, ""),
             Step::Time if self.config.request_only => (t.ask_time_request_only, business),
-            Step::Time => (t.ask_time, copy::provider_or_page(self.lang, provider)),
+            Step::Time => (t.ask_time, copy::provider_or_page(t, provider)),
             Step::Name => (t.ask_name, ""),
             Step::Contact => (t.ask_contact, ""),
             Step::Notes => (t.ask_notes, business),
@@ -477,7 +474,7 @@ mod tests {
         assert_eq!(say(&mut c, "massage"), Effect::None);
         c.update(Input::Restart);
         assert!(matches!(c.card(), Card::Unavailable { .. }));
-        let links = c.config().contact_links(Lang::En);
+        let links = c.config().contact_links(Lang::En.strings());
         assert_eq!(
             links,
             [
@@ -652,7 +649,7 @@ mod tests {
         );
         assert_eq!(
             c.config()
-                .contact_links(Lang::Es)
+                .contact_links(Lang::Es.strings())
                 .iter()
                 .map(|l| l.label.as_str())
                 .collect::<Vec<_>>(),

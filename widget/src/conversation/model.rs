@@ -2,7 +2,7 @@
 //! and how their answer box is typed in, the transcript's messages, and the parts of the panel
 //! (chips, prompt, consent line, card) that `view` draws.
 
-use handoff_core::i18n::{fill, Lang};
+use handoff_core::i18n::{fill, Strings};
 use handoff_core::lead::{self, Contact};
 
 /// What the business offers, from `GET /api/v1/widget-config` (public fields only).
@@ -41,8 +41,7 @@ pub enum Embed {
 
 impl Config {
     /// The business's own phone and email, for the contact call-to-action.
-    pub fn contact_links(&self, lang: Lang) -> Vec<ContactLink> {
-        let t = lang.strings();
+    pub fn contact_links(&self, t: &Strings) -> Vec<ContactLink> {
         let mut links = Vec::new();
         if let Some(phone) = self.contact_phone.as_deref() {
             let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
@@ -325,13 +324,13 @@ mod tests {
             contact_phone: None,
             ..spa()
         });
-        assert_eq!(only_email.config().contact_links(Lang::En).len(), 1);
-        assert!(!only_email.config().contact_links(Lang::En)[0].is_phone);
+        assert_eq!(only_email.config().contact_links(Lang::En.strings()).len(), 1);
+        assert!(!only_email.config().contact_links(Lang::En.strings())[0].is_phone);
         let broken = start(Config {
             contact_phone: Some("call us".into()),
             contact_email: Some("x@y?cc=z".into()),
             ..spa()
         });
-        assert!(broken.config().contact_links(Lang::En).is_empty());
+        assert!(broken.config().contact_links(Lang::En.strings()).is_empty());
     }
 }

@@ -31,11 +31,11 @@ pub(crate) fn page() -> Page {
 }
 
 pub(crate) fn start(config: Config) -> Conversation {
-    Conversation::new(config, page(), Lang::En)
+    Conversation::new(config, page(), Lang::En.strings())
 }
 
 pub(crate) fn start_es(config: Config) -> Conversation {
-    Conversation::new(config, page(), Lang::Es)
+    Conversation::new(config, page(), Lang::Es.strings())
 }
 
 pub(crate) fn say(c: &mut Conversation, text: &str) -> Effect {
@@ -65,7 +65,7 @@ pub(crate) fn created(id: &str) -> SendOutcome {
         handoff_id: id.into(),
         continue_url: Some(format!("http://127.0.0.1:8787/r/{id}")),
         provider_name: Some("Calendly".into()),
-        copy: Some(copy::handoff_copy(Lang::En, Some("Calendly"))),
+        copy: Some(copy::handoff_copy(Lang::En.strings(), Some("Calendly"))),
         disclaimer: None,
     }
 }
