@@ -38,7 +38,7 @@ async function mounted(page) {
 
 /** Clicks the launcher unless the loader already replaced it with the fallback link. */
 async function openOrFallback(page) {
-  await page.locator('button.hw-launcher, a.hw-fallback').first().waitFor();
+  await page.locator('button.hw-launcher, a.hw-launcher').first().waitFor();
   if (await page.locator('button.hw-launcher').count()) {
     await page.locator('button.hw-launcher').click({ timeout: 5000 }).catch(() => {});
   }
@@ -142,7 +142,7 @@ describe('visitor-facing failure modes', () => {
     // The loader preloads when the page is idle, so the link may replace the launcher even
     // before the visitor clicks it.
     await openOrFallback(page);
-    const link = page.locator('a.hw-fallback');
+    const link = page.locator('a.hw-launcher');
     await link.waitFor();
     assert.equal(await link.getAttribute('href'), `${w.url}/b/spa?lang=en`, 'in the language the widget chose');
     assert.equal(await link.getAttribute('target'), '_top');
@@ -164,7 +164,7 @@ describe('visitor-facing failure modes', () => {
   test('an unreachable API origin gives the plain booking link, not a dead widget', async () => {
     const { page } = await open(`${site.origin}/api-down`);
     await openOrFallback(page);
-    const link = page.locator('a.hw-fallback');
+    const link = page.locator('a.hw-launcher');
     await link.waitFor();
     assert.equal(await link.getAttribute('href'), `${w.url}/b/spa?lang=en`, 'the hosted page on the origin that served the script, in its language');
     await shoot(page, 'fallback-api-down');

@@ -167,6 +167,66 @@ pub fn palette(brand: Rgb) -> Palette {
     }
 }
 
+/// The widget's look as CSS for its shadow root, sent in `widget-config` (`look`) and laid
+/// over `widget/src/style.css`, whose `:host` declares the same custom properties with today's
+/// light values: `--b` brand, `--f` text on the brand, `--a` the brand as text and edges on a
+/// surface, `--o` the launcher's outline, `--s` surfaces (panel, bubbles, cards, fields), `--g`
+/// the conversation's background, `--i` ink, `--m` muted text, `--e` edges, `--k` field edges,
+/// `--h` hovered surfaces, `--r`/`--q`/`--x` a refused answer's ink, background and edge.
+/// `auto` follows the visitor's `prefers-color-scheme`; bottom-left mirrors the launcher and
+/// its panel.
+#[cfg(feature = "server")]
+pub fn widget_css(brand: Rgb, theme: Theme, position: Position) -> String {
+    let p = palette(brand);
+    let light = scheme_vars(&p, &p.light, false);
+    let dark = scheme_vars(&p, &p.dark, true);
+    let mut css = match theme {
+        Theme::Light => [":host{", &light, "}"].concat(),
+        Theme::Dark => [":host{", &dark, "}"].concat(),
+        Theme::Auto => [
+            ":host{",
+            &light,
+            "}@media (prefers-color-scheme:dark){:host{",
+            &dark,
+            "}}",
+        ]
+        .concat(),
+    };
+    if position == Position::BottomLeft {
+        css.push_str(
+            ":host([data-handoff-widget=launcher]){right:auto!important;left:20px!important}\
+             :host([data-handoff-widget=launcher]) .hw-panel{right:auto;left:0}",
+        );
+    }
+    css
+}
+
+/// One scheme's custom properties (see [`widget_css`]); the dark one also recolours what light
+/// leaves at `style.css`'s values.
+#[cfg(feature = "server")]
+fn scheme_vars(p: &Palette, s: &Scheme, dark: bool) -> String {
+    let outline = s.outline.map_or("transparent".to_string(), Rgb::hex);
+    let mut vars = [
+        ("--b", p.brand.hex()),
+        ("--f", p.on_brand.hex()),
+        ("--a", s.brand_text.hex()),
+        ("--o", outline),
+    ]
+    .map(|(name, value)| [name, ":", &value, ";"].concat())
+    .concat();
+    if dark {
+        vars.push_str(&[
+            "color-scheme:dark;--s:",
+            &DARK_SURFACE.hex(),
+            ";--g:#030712;--i:",
+            &DARK_INK.hex(),
+            ";--m:#9ca3af;--e:#374151;--k:#6b7280;--h:#1f2937;--r:#fca5a5;--q:#450a0a;--x:#f87171",
+        ]
+        .concat());
+    }
+    vars
+}
+
 /// A ratio as the settings page shows it: "4.5:1" (rounded down, so a shown pass is a pass).
 pub fn ratio_label(ratio: f64) -> String {
     format!("{:.1}:1", (ratio * 10.0).floor() / 10.0)
@@ -272,5 +332,82 @@ mod tests {
         }
         assert_eq!(Theme::parse("Dark"), None);
         assert_eq!(Position::parse("top-left"), None);
+    }
+
+    /// The custom properties a `:host{…}` block of `css` sets, first block only.
+    #[cfg(feature = "server")]
+    fn host_vars(css: &str) -> Vec<(String, String)> {
+        let block = css.split(":host{").nth(1).unwrap_or("");
+        let block = block.split('}').next().unwrap_or("");
+        block
+            .split(';')
+            .filter_map(|d| d.split_once(':'))
+            .filter(|(name, _)| name.starts_with("--"))
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// Every text the widget draws stays at 4.5:1 in both schemes, for any brand colour: the
+    /// light values are `style.css`'s own defaults, the dark ones what `widget_css` sends.
+    #[cfg(feature = "server")]
+    #[test]
+    fn the_widgets_text_is_readable_in_both_schemes_whatever_the_brand() {
+        let style = include_str!("../../widget/src/style.css");
+        let defaults = host_vars(style);
+        for brand in [
+            DEFAULT_BRAND,
+            Rgb(0xff, 0xeb, 0x3b),
+            Rgb(0x11, 0x18, 0x27),
+            WHITE,
+            BLACK,
+        ] {
+            for (theme, dark) in [(Theme::Light, false), (Theme::Dark, true)] {
+                let mut vars = defaults.clone();
+                vars.extend(host_vars(&widget_css(brand, theme, Position::BottomRight)));
+                let var = |name: &str| {
+                    let value = vars
+                        .iter()
+                        .rev()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, v)| v.clone());
+                    Rgb::parse(&value.unwrap_or_default()).unwrap_or_else(|| panic!("{name}"))
+                };
+                let pairs = [
+                    ("--i", "--s"),
+                    ("--i", "--g"),
+                    ("--m", "--s"),
+                    ("--m", "--g"),
+                    ("--a", "--s"),
+                    ("--f", "--b"),
+                    ("--r", "--q"),
+                    ("--r", "--s"),
+                ];
+                for (ink, surface) in pairs {
+                    let ratio = contrast(var(ink), var(surface));
+                    assert!(
+                        ratio >= TEXT_MIN,
+                        "{brand:?} dark={dark}: {ink} on {surface} {ratio}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[cfg(feature = "server")]
+    #[test]
+    fn the_widget_css_follows_theme_and_position() {
+        let auto = widget_css(DEFAULT_BRAND, Theme::Auto, Position::BottomRight);
+        assert!(auto.contains("@media (prefers-color-scheme:dark){:host{"));
+        assert!(auto.starts_with(":host{--b:#0f766e;--f:#ffffff;--a:#0f766e;--o:transparent;}"));
+        let light = widget_css(DEFAULT_BRAND, Theme::Light, Position::BottomRight);
+        assert!(!light.contains("color-scheme:dark") && !light.contains("left:"));
+        let dark = widget_css(DEFAULT_BRAND, Theme::Dark, Position::BottomLeft);
+        assert!(dark.starts_with(":host{") && dark.contains("color-scheme:dark"));
+        assert!(!dark.contains("@media"));
+        assert!(dark.contains("left:20px!important"));
+        // A yellow launcher on a white page gets the ink as its outline; on dark it needs none.
+        let yellow = widget_css(Rgb(0xff, 0xeb, 0x3b), Theme::Auto, Position::BottomRight);
+        assert!(yellow.contains("--o:#1f2937;"));
+        assert!(yellow.contains("--f:#000000;"));
     }
 }

@@ -133,6 +133,34 @@ impl Attribution {
         out
     }
 
+    /// From the capture body's `firstTouch`: what the widget's loader kept in the host page's
+    /// sessionStorage, `[landing path, referrer origin + path, [matched "?name=value" | "&name=value"…] | null]`
+    /// (widget/loader/widget.js). Read like a landing URL, so only the known parameters count;
+    /// anything malformed is no attribution rather than a refused lead.
+    #[cfg(feature = "server")]
+    pub fn from_first_touch(raw: &str) -> Self {
+        let Ok((path, referrer, params)) =
+            serde_json::from_str::<(String, String, Option<Vec<String>>)>(raw)
+        else {
+            return Attribution::default();
+        };
+        // Each piece starts with the `?` or `&` the loader matched it after.
+        let query: Vec<String> = params
+            .unwrap_or_default()
+            .iter()
+            .map(|piece| piece.get(1..).unwrap_or("").to_string())
+            .collect();
+        let query = query.join("&");
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        Self::from_landing(
+            &path,
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            Some(referrer.as_str()).filter(|r| !r.is_empty()),
+        )
+    }
+
     fn insert(&mut self, key: &'static Key, raw: &str) {
         if self.get(key.name).is_none() {
             if let Some(value) = clean(key, raw) {
@@ -283,6 +311,43 @@ mod tests {
                 assert_ne!(a.name, b.name);
                 assert!(a.param.is_none() || a.param != b.param);
             }
+        }
+    }
+
+    #[cfg(feature = "server")]
+    #[test]
+    fn reads_the_loaders_first_touch_and_keeps_only_known_parameters() {
+        let raw = r#"["/spring-offer","https://news.example/issue/7",["?utm_source=newsletter","&utm_campaign=spring%20sale","&gclid=TEST123","&li_fat_id=a+b"]]"#;
+        let a = Attribution::from_first_touch(raw);
+        assert_eq!(
+            a.pairs(),
+            [
+                ("landingPage", "/spring-offer".to_string()),
+                ("referrer", "https://news.example/issue/7".to_string()),
+                ("utmSource", "newsletter".to_string()),
+                ("utmCampaign", "spring sale".to_string()),
+                ("gclid", "TEST123".to_string()),
+                ("liFatId", "a b".to_string()),
+            ]
+        );
+        // No referrer, no parameters.
+        let direct = Attribution::from_first_touch(r#"["/","",null]"#);
+        assert_eq!(direct.pairs(), [("landingPage", "/".to_string())]);
+        // A piece the loader would never keep is still only what core knows.
+        let odd =
+            Attribution::from_first_touch(r#"["/x","",["?email=a@b.co","&utm_medium=cpc\u0007"]]"#);
+        assert_eq!(odd.get("utmMedium"), Some("cpc"));
+        assert_eq!(odd.pairs().len(), 2);
+        // Anything malformed is no attribution, never an error.
+        for bad in [
+            "",
+            "null",
+            "{}",
+            "[1,2,3]",
+            r#"["/a"]"#,
+            "[\"/a\",\"\",\"x\"]",
+        ] {
+            assert!(Attribution::from_first_touch(bad).is_empty(), "{bad}");
         }
     }
 }

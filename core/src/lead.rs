@@ -1049,7 +1049,10 @@ mod tests {
                 (Field::Notes, Problem::TooLong(Field::Notes)),
             ]
         );
-        let spanish: Vec<&str> = errors.iter().map(|e| e.message(Lang::Es.strings())).collect();
+        let spanish: Vec<&str> = errors
+            .iter()
+            .map(|e| e.message(Lang::Es.strings()))
+            .collect();
         assert_eq!(
             spanish,
             [

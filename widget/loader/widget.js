@@ -8,11 +8,10 @@
 (() => {
   // The launcher exactly as the wasm draws it (widget/src/style.css), so nothing jumps on mount.
   const CSS =
-    ':host{all:initial!important;display:block!important;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif!important;font-size:15px!important;line-height:1.45!important}' +
+    ':host{all:initial!important;display:block!important;font-family:system-ui,sans-serif!important;font-size:15px!important;line-height:1.45!important}' +
     ':host([data-handoff-widget=launcher]){position:fixed!important;right:20px!important;bottom:20px!important;z-index:2147483000!important}' +
-    '.hw-launcher,.hw-fallback{display:block;border:0;border-radius:999px;padding:12px 20px;background:#0f766e;color:#fff;font:inherit;font-weight:600;text-decoration:none;cursor:pointer;box-shadow:0 4px 14px rgba(15,23,42,.25)}' +
-    'p{margin:0 0 8px;padding:6px 10px;background:#fff;font-size:13px}' +
-    ':focus-visible{outline:3px solid #0f766e;outline-offset:2px}';
+    '.hw-launcher{display:block;border:0;border-radius:999px;padding:12px 20px;background:var(--b,#0f766e);color:var(--f,#fff);font:inherit;font-weight:600;text-decoration:none;cursor:pointer;box-shadow:0 0 0 2px var(--o,#0000),0 4px 14px #0f172a40}' +
+    ':focus-visible{outline:3px solid var(--a,#0f766e);outline-offset:2px}';
 
   const script = document.currentScript || document.querySelector('script[data-client]');
   const data = (script && script.dataset) || {};
@@ -26,14 +25,37 @@
     try {
       return selector && document.querySelector(selector);
     } catch (e) {
-      return null; // an invalid selector: fall back to right after the script tag
+      // An invalid selector: fall back to right after the script tag.
     }
   };
 
+  // Storage of the host page (first party), which a browser may refuse: then nothing is kept.
+  const stored = (kind, key, make) => {
+    try {
+      const store = window[kind];
+      return (store[key] = store[key] || make());
+    } catch (e) {
+      return '';
+    }
+  };
+  // The visitor's first touch of this session, from the page they landed on: its path, the
+  // referrer's origin and path, and only the campaign parameters core knows (nothing else of
+  // the query). Kept in this tab's sessionStorage; sent only with a booking request.
+  const touch = stored('sessionStorage', 'handoff:touch', () =>
+    JSON.stringify([
+      location.pathname,
+      document.referrer.split(/[?#]/)[0],
+      location.search.match(/[?&](utm_[a-z]+|[gw]braid|(gc|fbc|ttc)lid|msclkid|li_fat_id)=[^&]*/g),
+    ])
+  );
+
   const start = () => {
     const slug = data.client;
-    if (!slug) return console.warn('Handoff widget: data-client is missing');
-    const edge = new URL(script.src, location.href).origin;
+    if (!slug) return console.warn('Handoff: no data-client');
+    // The business's look as the last config gave it (CSS for the shadow root), so the
+    // launcher is drawn in it at once; the wasm redraws it from the fresh config.
+    const look = stored('localStorage', 'handoff:look:' + slug, () => '');
+    const edge = new URL(script.src).origin;
     const api = (data.api || edge).replace(/\/+$/, '');
     const assets = edge + '/w/__HANDOFF_VERSION__/';
     const mode = inline ? 'inline' : 'launcher';
@@ -41,14 +63,14 @@
     let loading;
 
     const host = document.createElement('div');
-    host.setAttribute('data-handoff-widget', mode);
+    host.dataset.handoffWidget = mode;
     const root = host.attachShadow({ mode: 'open' });
     try {
       const sheet = new CSSStyleSheet();
-      sheet.replaceSync(CSS);
+      sheet.replaceSync(CSS + look);
       root.adoptedStyleSheets = [sheet];
     } catch (e) {
-      root.appendChild(document.createElement('style')).textContent = CSS;
+      root.appendChild(document.createElement('style')).textContent = CSS + look;
     }
 
     const add = (tag, className, text) => {
@@ -58,12 +80,13 @@
       return el;
     };
 
-    // The plain way to book when the assistant cannot run.
+    const label = es ? 'Reservar una cita' : 'Book an appointment';
+    // The plain way to book when the assistant cannot run: the launcher's words, as a link
+    // to the hosted booking page.
     const fallback = () => {
       try {
         root.textContent = '';
-        add('p', 'hw-fallback-note', es ? 'No se pudo cargar el asistente de reservas.' : "The booking assistant couldn't load.");
-        const link = add('a', 'hw-fallback', es ? 'Reservar online' : 'Book online');
+        const link = add('a', 'hw-launcher', label);
         // The origin that just served this script is up; the API origin may be what failed.
         link.href = edge + '/b/' + encodeURIComponent(slug) + '?lang=' + lang;
         link.target = '_top';
@@ -76,26 +99,22 @@
       loading =
         loading ||
         Promise.all([
-          import(assets + 'handoff_widget.js').then((mod) =>
-            mod.default({ module_or_path: assets + 'handoff_widget_bg.wasm' }).then(() => mod)
-          ),
+          // The glue finds its wasm next to itself (import.meta.url).
+          import(assets + 'handoff_widget.js').then((mod) => mod.default().then(() => mod)),
           fetch(api + '/api/v1/widget-config?client=' + encodeURIComponent(slug) + '&lang=' + lang).then((res) => {
-            if (res.status !== 200) throw res.status;
+            if (!res.ok) throw 0;
             return res.json();
           }),
         ])
           .then(([mod, config]) =>
+            // The wasm keeps the config's look under `handoff:look:SLUG` for the next page.
             mod.mount(root, config, {
               apiBase: api,
-              edge,
-              slug,
-              industry: data.industry || '',
-              // Never the query string or fragment: they can carry personal data.
-              sourcePage: location.origin + location.pathname,
+              industry: data.industry,
               mode,
               open: clicked,
-              host,
               lang,
+              touch,
             })
           )
           .catch(fallback);
@@ -108,8 +127,8 @@
       load();
     } else {
       // The wasm redraws it with the same words (handoff_core::i18n, `book`).
-      const button = add('button', 'hw-launcher', es ? 'Reservar una cita' : 'Book an appointment');
-      button.type = 'button';
+      const button = add('button', 'hw-launcher', label);
+      // In a shadow root no form of the host page can own it: no `type` needed.
       button.setAttribute('aria-expanded', 'false');
       button.onclick = () => {
         clicked = true;

@@ -6,7 +6,7 @@ use handoff_core::i18n::{Flat, Lang, Strings};
 use handoff_core::lead::Field;
 use js_sys::{Array, Object};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, XmlHttpRequest, XmlHttpRequestResponseType};
+use web_sys::{Window, XmlHttpRequest, XmlHttpRequestResponseType};
 
 use crate::conversation::{Config, Embed, Page, SendOutcome};
 use crate::dom::{self, get};
@@ -14,10 +14,13 @@ use crate::dom::{self, get};
 /// A slow network must not leave the visitor on "Sending…" forever.
 const SEND_TIMEOUT_MS: u32 = 20_000;
 
-/// What the loader passes to `mount`.
+/// What the loader passes to `mount`, with the business's slug from its config.
 pub struct Opts {
     pub api_base: String,
     pub slug: String,
+    /// The visitor's first touch as the loader kept it (a JSON string, sent as it is with the
+    /// booking request; the server reads and bounds it).
+    pub touch: JsValue,
     pub page: Page,
     pub inline: bool,
     /// The visitor already clicked the loader's launcher.
@@ -25,7 +28,6 @@ pub struct Opts {
     /// Chosen by the loader (`data-lang`, else the browser's languages, else English), which
     /// has already drawn its launcher in it.
     pub lang: Lang,
-    pub host: Option<Element>,
 }
 
 /// A non-blank string property.
@@ -33,15 +35,29 @@ fn text(obj: &JsValue, key: &str) -> Option<String> {
     get(obj, key).as_string().filter(|s| !s.trim().is_empty())
 }
 
-pub fn parse_opts(opts: &JsValue) -> Opts {
+/// `window` is the host page's (its location is the source page).
+pub fn parse_opts(opts: &JsValue, config: &JsValue, window: Option<&Window>) -> Opts {
+    // Never the query string or fragment of the page: they can carry personal data.
+    let location = window.map(Window::location);
+    let part = |read: fn(&web_sys::Location) -> Result<String, JsValue>| {
+        location
+            .as_ref()
+            .and_then(|l| read(l).ok())
+            .unwrap_or_default()
+    };
     Opts {
         api_base: text(opts, "apiBase")
             .unwrap_or_default()
             .trim_end_matches('/')
             .to_string(),
-        slug: text(opts, "slug").unwrap_or_default(),
+        slug: text(config, "client").unwrap_or_default(),
+        touch: get(opts, "touch"),
         page: Page {
-            source_page: text(opts, "sourcePage").unwrap_or_default(),
+            source_page: [
+                part(web_sys::Location::origin),
+                part(web_sys::Location::pathname),
+            ]
+            .concat(),
             industry: text(opts, "industry").unwrap_or_default(),
         },
         inline: text(opts, "mode").as_deref() == Some("inline"),
@@ -49,10 +65,6 @@ pub fn parse_opts(opts: &JsValue) -> Opts {
         lang: text(opts, "lang")
             .and_then(|tag| Lang::from_tag(&tag))
             .unwrap_or_default(),
-        // The loader's host element; anything else falls back to the shadow root's host.
-        host: Some(get(opts, "host"))
-            .filter(JsValue::is_object)
-            .map(JsCast::unchecked_into),
     }
 }
 
@@ -95,6 +107,7 @@ pub fn parse_config(config: &JsValue, lang: Lang) -> Option<Config> {
         }
     }
     let contact = get(config, "contact");
+    let settings = get(config, "settings");
     Some(Config {
         business_name: text(config, "businessName")?,
         request_only: text(config, "bookingMode").as_deref() == Some("internal"),
@@ -118,6 +131,9 @@ pub fn parse_config(config: &JsValue, lang: Lang) -> Option<Config> {
         // The line to agree to, when the business requires one: its own wording or ours, in
         // the visitor's language (the server chose).
         consent: text(config, "consent"),
+        look: text(config, "look").unwrap_or_default(),
+        launcher_label: text(&settings, "widgetLauncherLabel"),
+        greeting: text(&settings, "widgetGreeting"),
     })
 }
 
@@ -167,6 +183,9 @@ pub fn send_handoff(
     }
     if consent_given {
         dom::set(&body, "consentGiven", &JsValue::TRUE);
+    }
+    if opts.touch.is_string() {
+        dom::set(&body, "firstTouch", &opts.touch);
     }
     // `lang` makes the answer's copy and per-field messages the visitor's language.
     let url = endpoint(opts, "handoffs");

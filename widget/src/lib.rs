@@ -40,10 +40,11 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
 const FRAME_TIMEOUT_MS: i32 = 6000;
 
 /// Mounts the assistant into `root`. `config` is the parsed `GET /api/v1/widget-config` body;
-/// `opts` is `{apiBase, edge, slug, industry, sourcePage, mode, open, host, lang}`.
+/// `opts` is `{apiBase, industry, mode, open, lang, touch}` (docs/ARCHITECTURE.md).
 #[wasm_bindgen]
 pub fn mount(root: ShadowRoot, config: JsValue, opts: JsValue) -> Result<(), JsValue> {
-    let opts = api::parse_opts(&opts);
+    let window = root.owner_document().and_then(|doc| doc.default_view());
+    let opts = api::parse_opts(&opts, &config, window.as_ref());
     // Without its sentences the widget has nothing to say: the loader's own fallback link
     // (which this error reaches) is the way to book.
     let t = api::strings(&config).ok_or(JsValue::NULL)?;
@@ -59,11 +60,12 @@ pub fn mount(root: ShadowRoot, config: JsValue, opts: JsValue) -> Result<(), JsV
             .map(|c| c.contact_links(t))
             .unwrap_or_default(),
         t,
+        look: config.as_ref().map(|c| c.look.clone()).unwrap_or_default(),
     };
     std::panic::set_hook(Box::new(|_| show_broken()));
     // A trap while starting reaches the loader, which shows its own fallback link.
     match config {
-        Some(config) => App::start(root, config, opts, t),
+        Some(config) => App::start(root, config, opts, t, window),
         None => broken.show(),
     }
     let _ = BROKEN.try_with(|all| {
@@ -82,6 +84,7 @@ struct Broken {
     direct_url: String,
     contacts: Vec<ContactLink>,
     t: &'static Strings,
+    look: String,
 }
 
 thread_local! {
@@ -90,7 +93,13 @@ thread_local! {
 
 impl Broken {
     fn show(&self) {
-        view::render_broken(&self.root, &self.direct_url, &self.contacts, self.t);
+        view::render_broken(
+            &self.root,
+            &self.direct_url,
+            &self.contacts,
+            self.t,
+            &self.look,
+        );
     }
 }
 
@@ -117,11 +126,18 @@ struct App {
 }
 
 impl App {
-    fn start(root: ShadowRoot, config: conversation::Config, opts: Opts, t: &'static Strings) {
+    fn start(
+        root: ShadowRoot,
+        config: conversation::Config,
+        opts: Opts,
+        t: &'static Strings,
+        window: Option<Window>,
+    ) {
+        remember_look(window.as_ref(), &opts.slug, &config.look);
         // Replacing the loader's launcher must not drop keyboard focus that was on it.
         let had_focus = root.active_element().is_some();
-        let view = View::build(&root, &config.business_name, opts.inline, t);
-        let host = opts.host.clone().unwrap_or_else(|| root.host());
+        let view = View::build(&root, &config, opts.inline, t);
+        let host = root.host();
         let mode = if opts.inline { "inline" } else { "launcher" };
         let _ = host.set_attribute("data-handoff-widget", mode);
         let app: &'static App = Box::leak(Box::new(App {
@@ -129,7 +145,7 @@ impl App {
             view,
             opts,
             host,
-            window: root.owner_document().and_then(|doc| doc.default_view()),
+            window,
         }));
         app.view.render(&app.convo.borrow());
 
@@ -287,6 +303,15 @@ impl App {
             let push: Function = dom::get(&data_layer, "push").unchecked_into();
             let _ = push.call1(&data_layer, &entry);
         }
+    }
+}
+
+/// Keeps the business's look in the host page's localStorage, where the loader reads it to
+/// draw the launcher in it at once on the next page (`handoff:look:SLUG`, as the loader names
+/// it). A browser that refuses storage only sees our colours first.
+fn remember_look(window: Option<&Window>, slug: &str, look: &str) {
+    if let Some(Ok(Some(store))) = window.map(Window::local_storage) {
+        let _ = store.set_item(&["handoff:look:", slug].concat(), look);
     }
 }
 

@@ -9,7 +9,7 @@ use handoff_core::i18n::{fill, Strings};
 use wasm_bindgen::JsCast;
 use web_sys::{CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, Node, ShadowRoot};
 
-use crate::conversation::{Card, ContactLink, Conversation, Embed, Speaker};
+use crate::conversation::{Card, Config, ContactLink, Conversation, Embed, Speaker};
 
 const CSS: &str = include_str!("style.css");
 const PANEL_ID: &str = "hw-panel";
@@ -34,17 +34,19 @@ pub struct View {
     drawn: Cell<(u32, usize)>,
 }
 
-/// Empties `root` and gives it our stylesheet: adopted (a strict `style-src` CSP does not block
-/// constructed sheets), else a `<style>` element.
-fn reset(doc: &Document, root: &ShadowRoot) {
+/// Empties `root` and gives it our stylesheet with the business's `look` over it: adopted (a
+/// strict `style-src` CSP does not block constructed sheets), else a `<style>` element.
+fn reset(doc: &Document, root: &ShadowRoot, look: &str) {
     root.set_text_content(None);
+    let css = [CSS, look].concat();
+    let css = css.as_str();
     let adopted = CssStyleSheet::new().and_then(|sheet| {
-        sheet.replace_sync(CSS)?;
+        sheet.replace_sync(css)?;
         root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
         Ok(())
     });
     if adopted.is_err() {
-        add(doc, root, "style", "", CSS);
+        add(doc, root, "style", "", css);
     }
 }
 
@@ -116,11 +118,14 @@ fn contact_cta(doc: &Document, parent: &Node, intro: &str, links: &[ContactLink]
 
 impl View {
     /// Builds the launcher (unless inline), the panel, the log and the answer form.
-    pub fn build(root: &ShadowRoot, business: &str, inline: bool, t: &'static Strings) -> View {
+    /// The launcher says `config.launcher_label`, else ours.
+    pub fn build(root: &ShadowRoot, config: &Config, inline: bool, t: &'static Strings) -> View {
         let doc = document(root);
-        reset(&doc, root);
+        reset(&doc, root, &config.look);
+        let business = config.business_name.as_str();
         let launcher = (!inline).then(|| {
-            let b = button(&doc, root, "hw-launcher", "toggle", t.book);
+            let label = config.launcher_label.as_deref().unwrap_or(t.book);
+            let b = button(&doc, root, "hw-launcher", "toggle", label);
             set_attrs(
                 &b,
                 &[
@@ -427,9 +432,10 @@ pub fn render_broken(
     direct_url: &str,
     contacts: &[ContactLink],
     t: &'static Strings,
+    look: &str,
 ) {
     let doc = document(root);
-    reset(&doc, root);
+    reset(&doc, root, look);
     let boxed = add(&doc, root, "div", "hw-broken hw-error", "");
     set_attr(&boxed, "role", "alert");
     add(&doc, &boxed, "p", "", t.broken);

@@ -4,9 +4,12 @@
 //! CORS only to the origins that client allowed, with `Vary: Origin`. The client is named by
 //! its public slug and verified by that origin; no other id is accepted from the caller.
 use handoff_core::{
+    appearance,
     attribution::Attribution,
     copy,
-    i18n::{Flat, Lang}, lead::LeadInput, settings::BookingMode,
+    i18n::{Flat, Lang},
+    lead::LeadInput,
+    settings::BookingMode,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -117,6 +120,12 @@ async fn config(app: &App, visit: &Visit) -> AppResult<Response> {
         // The settings fields core marks public (the widget's own look, say), by their names.
         "settings": settings::public_json(s),
         "palette": settings::palette_json(s),
+        // The same look as CSS for the widget's shadow root (core::appearance::widget_css).
+        "look": appearance::widget_css(
+            s.widget_brand_color.unwrap_or(appearance::DEFAULT_BRAND),
+            s.widget_theme,
+            s.widget_position,
+        ),
         // Every sentence the widget says, in the visitor's language (`?lang=`), in the
         // catalogue's order (`handoff_core::i18n::Flat`): the wasm carries no language.
         "strings": strings(visit.lang),
@@ -151,8 +160,11 @@ struct CaptureBody {
     industry: Option<String>,
     /// The visitor ticked the business's consent line (only asked when it requires one).
     consent_given: Option<bool>,
-    /// The visitor's first touch as the loader recorded it (core's attribution keys).
+    /// Where the lead came from, by core's attribution keys (for API callers).
     attribution: Option<std::collections::BTreeMap<String, String>>,
+    /// The visitor's first touch as the widget's loader kept it
+    /// (`Attribution::from_first_touch`); used when `attribution` is absent.
+    first_touch: Option<String>,
 }
 
 impl From<&CaptureBody> for LeadInput {
@@ -181,18 +193,20 @@ async fn capture(app: &App, visit: &Visit, mut req: Request) -> AppResult<Respon
     let body = http::read_body(&mut req, CAPTURE_BODY_LIMIT).await?;
     let input: CaptureBody = http::parse_json(&body)?;
     let consent = input.consent_given.unwrap_or(false);
-    let attribution = Attribution::from_pairs(
-        input
-            .attribution
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-    )
-    .map_err(|_| {
-        AppError::BadRequest(
-            "The request body has an invalid field: attribution has an unknown key.".into(),
+    let attribution = match (&input.attribution, &input.first_touch) {
+        (None, Some(touch)) => Attribution::from_first_touch(touch),
+        (pairs, _) => Attribution::from_pairs(
+            pairs
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
         )
-    })?;
+        .map_err(|_| {
+            AppError::BadRequest(
+                "The request body has an invalid field: attribution has an unknown key.".into(),
+            )
+        })?,
+    };
     let lead = LeadInput::from(&input);
     let captured = capture_lead(app, &req, client, &lead, consent, lang, &attribution).await?;
 

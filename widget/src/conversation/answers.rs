@@ -155,7 +155,13 @@ mod tests {
     /// The answers after reading `text` as the first answer to `step`, and what was heard.
     fn read_one(step: Step, text: &str) -> Result<(Answers, Option<String>), &'static str> {
         let mut answers = Answers::default();
-        let heard = read(step, text, &spa().services, Lang::En.strings(), &mut answers)?;
+        let heard = read(
+            step,
+            text,
+            &spa().services,
+            Lang::En.strings(),
+            &mut answers,
+        )?;
         Ok((answers, heard))
     }
 
@@ -246,7 +252,13 @@ mod tests {
         };
         let services = spa().services;
         assert_eq!(
-            read(Step::Time, "Monday", &services, Lang::En.strings(), &mut answers),
+            read(
+                Step::Time,
+                "Monday",
+                &services,
+                Lang::En.strings(),
+                &mut answers
+            ),
             Ok(None)
         );
         assert_eq!(
@@ -254,7 +266,14 @@ mod tests {
             (Some("Massage"), Some("Monday"))
         );
         assert_eq!(answers.missing(), Some(Step::Contact));
-        assert!(read(Step::Contact, "12", &services, Lang::En.strings(), &mut answers).is_err());
+        assert!(read(
+            Step::Contact,
+            "12",
+            &services,
+            Lang::En.strings(),
+            &mut answers
+        )
+        .is_err());
         assert_eq!(
             answers.contact, None,
             "nothing stored from a refused answer"

@@ -334,6 +334,10 @@ impl Conversation {
         let business = self.config.business_name.as_str();
         let provider = self.config.provider_name.as_deref();
         let (template, value) = match step {
+            // The business's own greeting is shown as written.
+            Step::Intro if self.config.greeting.is_some() => {
+                return self.config.greeting.clone().unwrap_or_default()
+            }
             Step::Intro => (t.greeting, business),
             Step::Service => (t.ask_service, ""),
             Step::Time if self.config.request_only => (t.ask_time_request_only, business),
@@ -381,6 +385,26 @@ mod tests {
         assert_eq!(labels, ["Massage", "Facial"]);
         assert_eq!(c.step(), Some(Step::Intro));
         assert!(c.prompt().is_some());
+    }
+
+    #[test]
+    fn the_business_greeting_is_shown_as_written_in_every_language() {
+        let greeting = "Welcome to {the} spa! What can we do for you?";
+        for mut c in [
+            start(Config {
+                greeting: Some(greeting.into()),
+                ..spa()
+            }),
+            start_es(Config {
+                greeting: Some(greeting.into()),
+                ..spa()
+            }),
+        ] {
+            assert_eq!(last_bot(&c), greeting, "not filled, not translated");
+            // After a restart the business still greets in its own words.
+            c.update(Input::Restart);
+            assert_eq!(last_bot(&c), greeting);
+        }
     }
 
     #[test]

@@ -24,6 +24,12 @@ pub struct Config {
     /// The consent line the visitor must agree to before sending, in their language, when
     /// the business requires one (`consent` in the config: its own wording, else ours).
     pub consent: Option<String>,
+    /// The business's own look: CSS laid over the widget's stylesheet (`look`, built by
+    /// `handoff_core::appearance::widget_css`); empty for today's.
+    pub look: String,
+    /// The business's own launcher label and greeting, shown as written; `None`: ours.
+    pub launcher_label: Option<String>,
+    pub greeting: Option<String>,
 }
 
 /// The booking page after capture: a link (the default), or framed in the panel when the
@@ -324,7 +330,10 @@ mod tests {
             contact_phone: None,
             ..spa()
         });
-        assert_eq!(only_email.config().contact_links(Lang::En.strings()).len(), 1);
+        assert_eq!(
+            only_email.config().contact_links(Lang::En.strings()).len(),
+            1
+        );
         assert!(!only_email.config().contact_links(Lang::En.strings())[0].is_phone);
         let broken = start(Config {
             contact_phone: Some("call us".into()),

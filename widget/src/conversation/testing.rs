@@ -20,6 +20,9 @@ pub(crate) fn spa() -> Config {
         hosted_page_url: Some("http://127.0.0.1:8787/b/demo-spa".into()),
         embed: Embed::Redirect,
         consent: None,
+        look: String::new(),
+        launcher_label: None,
+        greeting: None,
     }
 }
 
