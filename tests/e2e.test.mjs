@@ -41,7 +41,7 @@ test('E2E 1: external mode handoff, from the assistant to the provider, tracked'
     // The host page's own analytics: what the widget reports, and that it reports no PII.
     window.dataLayer = [];
     window.__events = [];
-    for (const name of ['handoff:lead_captured', 'handoff:continue_clicked']) {
+    for (const name of ['handoff:opened', 'handoff:service_selected', 'handoff:lead_captured', 'handoff:redirected']) {
       document.addEventListener(name, (e) => window.__events.push({ name, detail: e.detail }));
     }
   });
@@ -84,14 +84,25 @@ test('E2E 1: external mode handoff, from the assistant to the provider, tracked'
   assert.equal(stored.body.industry, 'spa');
   assert.equal(stored.body.sourcePage, `${site.origin}/`);
 
-  // What the host page's analytics heard: the handoff id, never personal data.
-  assert.deepEqual(await page.evaluate(() => window.__events), [{ name: 'handoff:lead_captured', detail: { handoffId: id } }]);
-  assert.deepEqual(await page.evaluate(() => window.dataLayer), [{ event: 'handoff:lead_captured', handoffId: id }]);
+  // What the host page's analytics heard (the events contract, version 1): the handoff id,
+  // the service and the provider, never personal data.
+  const captured = { handoffId: id, service: 'Massage', provider: 'Calendly' };
+  assert.deepEqual(await page.evaluate(() => window.__events), [
+    { name: 'handoff:opened', detail: {} },
+    { name: 'handoff:service_selected', detail: { service: 'Massage' } },
+    { name: 'handoff:lead_captured', detail: captured },
+  ]);
+  assert.deepEqual(await page.evaluate(() => window.dataLayer), [
+    { event: 'handoff_opened', handoff_version: 1 },
+    { event: 'handoff_service_selected', handoff_version: 1, service: 'Massage' },
+    { event: 'handoff_lead_captured', handoff_version: 1, ...captured },
+  ]);
+  assert.doesNotMatch(JSON.stringify(await page.evaluate(() => [window.__events, window.dataLayer])), /Ada|ada@example/, 'no personal data');
   // One click held back by the host page (as an analytics tag might), to read the event...
   await page.evaluate(() => document.addEventListener('click', (e) => e.preventDefault(), { once: true }));
   await cont.click();
-  assert.deepEqual((await page.evaluate(() => window.__events)).at(-1), { name: 'handoff:continue_clicked', detail: { handoffId: id } });
-  assert.deepEqual(await page.evaluate(() => window.dataLayer.at(-1)), { event: 'handoff:continue_clicked', handoffId: id });
+  assert.deepEqual((await page.evaluate(() => window.__events)).at(-1), { name: 'handoff:redirected', detail: captured });
+  assert.deepEqual(await page.evaluate(() => window.dataLayer.at(-1)), { event: 'handoff_redirected', handoff_version: 1, ...captured });
   assert.equal((await w.admin(client.adminKey, `/api/v1/admin/handoffs/${id}`)).body.redirectCount, 0, 'a held-back click is not a redirect');
 
   // ...then the real click: the browser follows /r/ID to the provider.

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod copy;
+pub mod events;
 pub mod i18n;
 pub mod intent;
 pub mod lead;

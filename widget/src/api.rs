@@ -167,23 +167,32 @@ fn endpoint(opts: &Opts, name: &str) -> String {
     .concat()
 }
 
+/// A booking request as the widget sends it.
+pub struct Request {
+    /// The lead (`Field::json_name` keys).
+    pub fields: Vec<(Field, String)>,
+    /// `consentGiven: true` is sent only then: the visitor ticked a consent line the business
+    /// requires.
+    pub consent_given: bool,
+    /// From the visitor first seeing the assistant to this send (`elapsedMs`): the server
+    /// takes a request faster than a person could type as a bot's.
+    pub elapsed_ms: f64,
+    /// The hidden field only a bot fills (`honeypot`).
+    pub honeypot: String,
+}
+
 /// `POST {API}/api/v1/handoffs?client=SLUG`; `done` gets what the server answered, or
 /// `Failed` when there was no answer at all (network error, timeout, CORS refusal).
-/// `consentGiven: true` is sent only when `consent_given`, i.e. the visitor ticked a consent
-/// line the business requires.
-pub fn send_handoff(
-    opts: &Opts,
-    fields: &[(Field, String)],
-    consent_given: bool,
-    done: impl Fn(SendOutcome) + Clone + 'static,
-) {
+pub fn send_handoff(opts: &Opts, request: &Request, done: impl Fn(SendOutcome) + Clone + 'static) {
     let body = Object::new();
-    for (field, value) in fields {
+    for (field, value) in &request.fields {
         dom::set(&body, field.json_name(), &value.into());
     }
-    if consent_given {
+    if request.consent_given {
         dom::set(&body, "consentGiven", &JsValue::TRUE);
     }
+    dom::set(&body, "elapsedMs", &request.elapsed_ms.round().into());
+    dom::set(&body, "honeypot", &request.honeypot.as_str().into());
     if opts.touch.is_string() {
         dom::set(&body, "firstTouch", &opts.touch);
     }

@@ -24,6 +24,7 @@ use web_sys::{
 
 use api::Opts;
 use conversation::{ContactLink, Conversation, Effect, Input};
+use handoff_core::events::{self, HostEvent};
 use handoff_core::i18n::Strings;
 use view::View;
 
@@ -123,6 +124,8 @@ struct App {
     host: Element,
     /// The page's `window`: timers, and Google Tag Manager's `dataLayer`.
     window: Option<Window>,
+    /// When the visitor first saw the assistant (ms since the epoch; 0: not yet).
+    opened_at: Cell<f64>,
 }
 
 impl App {
@@ -146,6 +149,7 @@ impl App {
             opts,
             host,
             window,
+            opened_at: Cell::new(0.0),
         }));
         app.view.render(&app.convo.borrow());
 
@@ -156,12 +160,17 @@ impl App {
 
         if app.opts.open {
             app.set_open(true);
+        } else if app.opts.inline {
+            app.opened();
         } else if had_focus {
             app.view.focus_launcher();
         }
     }
 
     fn set_open(&self, open: bool) {
+        if open && !self.view.is_open() {
+            self.opened();
+        }
         self.view.set_open(open);
         if open {
             self.view.focus(&self.convo.borrow());
@@ -170,28 +179,47 @@ impl App {
         }
     }
 
+    /// The assistant is shown: the host page hears of it, and the first time starts the clock
+    /// the server's minimum fill time is checked against.
+    fn opened(&self) {
+        if self.opened_at.get() == 0.0 {
+            self.opened_at.set(js_sys::Date::now());
+        }
+        self.tell_host(HostEvent::Opened);
+    }
+
     fn handle(&'static self, input: Input) {
-        let Ok(effect) = self.convo.try_borrow_mut().map(|mut c| c.update(input)) else {
+        let Ok((effect, service_was_known)) = self.convo.try_borrow_mut().map(|mut c| {
+            let known = c.service().is_some();
+            (c.update(input), known)
+        }) else {
             return;
         };
         let convo = self.convo.borrow();
+        if !service_was_known && convo.service().is_some() {
+            self.tell_host(HostEvent::ServiceSelected);
+        }
         self.view.render(&convo);
         self.view.focus(&convo);
         match effect {
             Effect::None => {}
             Effect::Send => {
-                let request = convo.request();
-                let consent_given = convo.consent_given();
+                let request = api::Request {
+                    fields: convo.request(),
+                    consent_given: convo.consent_given(),
+                    elapsed_ms: js_sys::Date::now() - self.opened_at.get(),
+                    honeypot: self.view.honeypot(),
+                };
                 // Released first: a request that cannot even start answers at once, and that
                 // answer must find the conversation free to update.
                 drop(convo);
-                api::send_handoff(&self.opts, &request, consent_given, move |outcome| {
+                api::send_handoff(&self.opts, &request, move |outcome| {
                     self.handle(Input::Sent(outcome))
                 });
             }
-            Effect::Captured { handoff_id } => {
-                self.tell_host("handoff:lead_captured", &handoff_id);
+            Effect::Captured { .. } => {
                 drop(convo);
+                self.tell_host(HostEvent::LeadCaptured);
                 self.watch_frame();
             }
         }
@@ -225,11 +253,7 @@ impl App {
         let closest = |selector| target.closest(selector).ok().flatten();
         // Continue links navigate by themselves; we only tell the host page.
         if closest("a.hw-continue,a.hw-raw").is_some() {
-            let id = self.convo.borrow().handoff_id().map(str::to_string);
-            if let Some(id) = id {
-                self.tell_host("handoff:continue_clicked", &id);
-            }
-            return;
+            return self.tell_host(HostEvent::Redirected);
         }
         let Some(control) = closest("[data-act]") else {
             return;
@@ -277,27 +301,40 @@ impl App {
         }
     }
 
-    /// A `CustomEvent` on the host element (bubbles out of the shadow root) and, when the page
-    /// has Google Tag Manager's `dataLayer`, an entry there. Only the handoff id: no personal data.
-    fn tell_host(&self, name: &str, handoff_id: &str) {
-        let id = JsValue::from(handoff_id);
+    /// One event of the host-page contract (`handoff_core::events`): a `CustomEvent` on the
+    /// host element (bubbles out of the shadow root) and, when the page has Google Tag
+    /// Manager's `dataLayer`, a push there. Never personal data: the handoff id, the service
+    /// and the provider, `null` until known.
+    fn tell_host(&self, event: HostEvent) {
+        let convo = self.convo.borrow();
+        let value = |field: &str| {
+            let known = match field {
+                "handoffId" => convo.handoff_id(),
+                "service" => convo.service(),
+                _ => convo.provider(),
+            };
+            known.map_or(JsValue::NULL, JsValue::from)
+        };
         let detail = Object::new();
-        dom::set(&detail, "handoffId", &id);
+        let entry = Object::new();
+        dom::set(&entry, "event", &event.data_layer_name().into());
+        dom::set(&entry, "handoff_version", &events::VERSION.into());
+        for field in event.fields() {
+            dom::set(&detail, field, &value(field));
+            dom::set(&entry, field, &value(field));
+        }
         let init = CustomEventInit::new();
         init.set_bubbles(true);
         init.set_composed(true);
         init.set_detail(&detail);
-        if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
-            let _ = self.host.dispatch_event(&event);
+        if let Ok(e) = CustomEvent::new_with_event_init_dict(event.dom_name(), &init) {
+            let _ = self.host.dispatch_event(&e);
         }
         let Some(window) = &self.window else {
             return;
         };
         let data_layer = dom::get(window, "dataLayer");
         if js_sys::Array::is_array(&data_layer) {
-            let entry = Object::new();
-            dom::set(&entry, "event", &name.into());
-            dom::set(&entry, "handoffId", &id);
             // Through the array's own `push`: GTM replaces it to process events. Its errors
             // are the host page's business, never ours.
             let push: Function = dom::get(&data_layer, "push").unchecked_into();

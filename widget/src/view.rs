@@ -29,6 +29,7 @@ pub struct View {
     form: Element,
     label: Element,
     input: HtmlInputElement,
+    honeypot: HtmlInputElement,
     /// (conversation generation, messages already in the log): the log is appended to, not
     /// redrawn, so screen readers announce only what is new.
     drawn: Cell<(u32, usize)>,
@@ -189,6 +190,13 @@ impl View {
             "type",
             "submit",
         );
+        // The honeypot: a field no person sees or reaches (hidden, so neither the keyboard nor
+        // a screen reader finds it), which a bot filling every input fills.
+        let honeypot = add(&doc, &form, "input", "", "");
+        set_attrs(
+            &honeypot,
+            &[("name", "website"), ("hidden", ""), ("autocomplete", "off")],
+        );
         View {
             doc,
             t,
@@ -201,6 +209,7 @@ impl View {
             form,
             label,
             input: input.unchecked_into(),
+            honeypot: honeypot.unchecked_into(),
             drawn: Cell::new((0, 0)),
         }
     }
@@ -211,6 +220,11 @@ impl View {
 
     pub fn input(&self) -> &HtmlInputElement {
         &self.input
+    }
+
+    /// What the honeypot field holds (empty unless a bot filled it).
+    pub fn honeypot(&self) -> String {
+        self.honeypot.value()
     }
 
     pub fn is_open(&self) -> bool {

@@ -165,6 +165,10 @@ struct CaptureBody {
     /// The visitor's first touch as the widget's loader kept it
     /// (`Attribution::from_first_touch`); used when `attribution` is absent.
     first_touch: Option<String>,
+    /// From the visitor first seeing the widget to the send, in ms (the spam check's input).
+    elapsed_ms: Option<f64>,
+    /// The widget's hidden field, which only a bot fills (the spam check's input).
+    honeypot: Option<String>,
 }
 
 impl From<&CaptureBody> for LeadInput {

@@ -14,7 +14,7 @@ pub enum Effect {
     None,
     /// POST [`Conversation::request`]; feed the answer back as [`super::Input::Sent`].
     Send,
-    /// The handoff was stored: tell the host page (id only, never personal data).
+    /// The handoff was stored: tell the host page (`handoff_core::events`, never personal data).
     Captured {
         handoff_id: String,
     },
@@ -97,9 +97,9 @@ impl Conversation {
                 // Only a web link becomes an href: anything else would be a script URL.
                 let continue_url =
                     continue_url.filter(|u| is_web_url(u) && !self.config.request_only);
+                let provider = provider_name.or_else(|| self.config.provider_name.clone());
                 let copy = copy.filter(|c| !c.trim().is_empty()).unwrap_or_else(|| {
                     if continue_url.is_some() {
-                        let provider = provider_name.or_else(|| self.config.provider_name.clone());
                         copy::handoff_copy(self.t, provider.as_deref())
                     } else {
                         copy::request_only_copy(self.t, &self.config.business_name)
@@ -112,6 +112,7 @@ impl Conversation {
                 self.say(Speaker::Bot, self.t().sent);
                 self.state = State::Done {
                     handoff_id: handoff_id.clone(),
+                    provider,
                     copy,
                     continue_url,
                     disclaimer,

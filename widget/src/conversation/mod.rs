@@ -118,6 +118,19 @@ impl Conversation {
     }
 
     /// The id of the stored handoff once the server accepted it.
+    /// The service as far as the visitor has said it.
+    pub fn service(&self) -> Option<&str> {
+        self.answers.service.as_deref()
+    }
+
+    /// The provider the stored handoff leads to (once stored).
+    pub fn provider(&self) -> Option<&str> {
+        match &self.state {
+            State::Done { provider, .. } => provider.as_deref(),
+            _ => None,
+        }
+    }
+
     pub fn handoff_id(&self) -> Option<&str> {
         match &self.state {
             State::Done { handoff_id, .. } => Some(handoff_id),

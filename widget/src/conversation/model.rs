@@ -232,6 +232,9 @@ pub(super) enum State {
     Sending,
     Done {
         handoff_id: String,
+        /// Where the visitor continues (the route's provider, else the business's), for the
+        /// host page's events.
+        provider: Option<String>,
         copy: String,
         continue_url: Option<String>,
         disclaimer: Option<String>,
